@@ -1,0 +1,17 @@
+//! The database schema, as ordered migrations that run unchanged on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_schema;
+mod m20261124_000002_search;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_schema::Migration),
+            Box::new(m20261124_000002_search::Migration),
+        ]
+    }
+}

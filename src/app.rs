@@ -1,0 +1,34 @@
+//! The root component, the routes, and the document head.
+
+use crate::views::{HomePage, LoginPage, NotFoundPage, RegisterPage, SettingsPage};
+use dioxus::prelude::*;
+
+#[derive(Clone, Routable, Debug, PartialEq)]
+#[rustfmt::skip]
+pub enum Route {
+    #[route("/")]
+    HomePage {},
+    #[route("/login?:next")]
+    LoginPage { next: String },
+    #[route("/register")]
+    RegisterPage {},
+    #[route("/settings")]
+    SettingsPage {},
+    #[route("/:..segments")]
+    NotFoundPage { segments: Vec<String> },
+}
+
+const STYLES: Asset = asset!("/assets/main.css");
+const ICON: Asset = asset!("/assets/icon.svg");
+
+#[component]
+pub fn App() -> Element {
+    rsx! {
+        document::Title { "Parlor" }
+        document::Meta { name: "color-scheme", content: "light dark" }
+        document::Meta { name: "theme-color", content: "#2f6fed" }
+        document::Link { rel: "icon", href: ICON, r#type: "image/svg+xml" }
+        document::Stylesheet { href: STYLES }
+        Router::<Route> {}
+    }
+}

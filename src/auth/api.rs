@@ -1,0 +1,49 @@
+//! The auth API as the browser calls it, plus the server functions pages load their data
+//! with during server-side rendering (same services, same checks).
+
+use super::model::*;
+use crate::error::AppError;
+use crate::http;
+use dioxus::prelude::*;
+use uuid::Uuid;
+
+pub async fn register(req: &RegisterRequest) -> Result<UserResponse, AppError> {
+    http::post("/api/auth/register", req).await
+}
+
+pub async fn login(req: &LoginRequest) -> Result<LoginResponse, AppError> {
+    http::post("/api/auth/login", req).await
+}
+
+pub async fn logout(all: bool) -> Result<(), AppError> {
+    http::post_no_content("/api/auth/logout", &LogoutRequest { all }).await
+}
+
+pub async fn revoke_session(id: Uuid) -> Result<(), AppError> {
+    http::delete(&format!("/api/sessions/{id}")).await
+}
+
+pub async fn update_me(req: &UpdateMeRequest) -> Result<UserResponse, AppError> {
+    http::patch("/api/users/me", req).await
+}
+
+/// The signed-in user, or none.
+#[get("/api/ui/viewer", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
+pub async fn load_viewer() -> Result<Option<User>, ServerFnError> {
+    let Some(viewer) = viewer.0 else { return Ok(None) };
+    let user = crate::auth::server::service::get_me(&app.0, viewer.user_id).await.map_err(to_server_error)?;
+    Ok(Some(user))
+}
+
+/// The signed-in user's devices.
+#[get("/api/ui/sessions", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+pub async fn load_sessions() -> Result<Vec<SessionInfo>, ServerFnError> {
+    crate::auth::server::service::list_sessions(&app.0, viewer.user_id, viewer.session_id)
+        .await
+        .map_err(to_server_error)
+}
+
+#[cfg(feature = "server")]
+fn to_server_error(err: AppError) -> ServerFnError {
+    ServerFnError::ServerError { message: err.message, code: err.status, details: None }
+}

@@ -1,0 +1,12 @@
+//! Account UI: sign-in and registration forms, profile, devices, sign-out.
+mod devices;
+mod login_form;
+mod profile_form;
+mod register_form;
+mod sign_out;
+
+pub use devices::DeviceList;
+pub use login_form::LoginForm;
+pub use profile_form::ProfileForm;
+pub use register_form::RegisterForm;
+pub use sign_out::SignOutButton;

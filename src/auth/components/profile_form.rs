@@ -1,0 +1,42 @@
+use crate::auth::{api, model::{UpdateMeRequest, User}};
+use crate::ui::form::{ErrorBanner, Field};
+use dioxus::prelude::*;
+
+/// Edit the display name; shows a short confirmation when saved.
+#[component]
+pub fn ProfileForm(user: User) -> Element {
+    let display_name = use_signal(|| user.display_name.clone());
+    let mut error = use_signal(|| None::<String>);
+    let mut saved = use_signal(|| false);
+    let mut busy = use_signal(|| false);
+
+    let submit = move |evt: FormEvent| {
+        evt.prevent_default();
+        spawn(async move {
+            busy.set(true);
+            saved.set(false);
+            error.set(None);
+            let req = UpdateMeRequest { display_name: Some(display_name()), avatar_media_id: None };
+            match api::update_me(&req).await {
+                Ok(_) => saved.set(true),
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+
+    rsx! {
+        form { class: "stack", onsubmit: submit, "aria-label": "Profile",
+            ErrorBanner { message: error() }
+            div { class: "field",
+                span { class: "field-label", "Username" }
+                p { class: "muted", "@{user.username}" }
+            }
+            Field { label: "Display name", name: "display_name", value: display_name, autocomplete: "name" }
+            div { class: "row",
+                button { class: "btn btn-primary", r#type: "submit", disabled: busy(), "Save" }
+                if saved() { span { class: "saved", role: "status", "Saved" } }
+            }
+        }
+    }
+}

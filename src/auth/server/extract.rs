@@ -1,0 +1,114 @@
+//! Who is asking: resolved once per request (bearer token or cookie session) by
+//! `resolve_viewer`, then read by the `Viewer` / `MaybeViewer` extractors.
+
+use super::service;
+use crate::error::AppError;
+use crate::server::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// The cookie-session key holding the id of the `sessions` row.
+pub const SESSION_KEY: &str = "sid";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthVia {
+    Cookie,
+    Bearer,
+}
+
+/// A signed-in caller: the user and the device session the request came through.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub via: AuthVia,
+}
+
+/// The caller if signed in; pages and public routes use this.
+#[derive(Debug, Clone)]
+pub struct MaybeViewer(pub Option<Viewer>);
+
+#[derive(Clone)]
+struct Resolved(Option<Viewer>);
+
+/// The caller's address: the socket peer (proxy headers are trusted only when configured).
+pub fn client_ip(parts_extensions: &axum::http::Extensions) -> String {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn bearer(request: &Request) -> Option<String> {
+    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+pub async fn resolve_viewer(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+    let ip = client_ip(request.extensions());
+    let token = bearer(&request);
+    match find_viewer(&state, &session, token, &ip).await {
+        Ok(viewer) => {
+            request.extensions_mut().insert(Resolved(viewer));
+            next.run(request).await
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn find_viewer(state: &AppState, session: &Session, token: Option<String>, ip: &str) -> Result<Option<Viewer>, AppError> {
+    if let Some(token) = token {
+        let Ok(claims) = state.tokens.verify_access(&token) else { return Ok(None) };
+        let active = service::active_session(state, claims.sid, ip).await?;
+        return Ok(active
+            .filter(|s| s.user_id == claims.sub)
+            .map(|s| Viewer { user_id: s.user_id, session_id: s.id, via: AuthVia::Bearer }));
+    }
+    let Ok(Some(session_id)) = session.get::<Uuid>(SESSION_KEY).await else { return Ok(None) };
+    match service::active_session(state, session_id, ip).await? {
+        Some(s) => Ok(Some(Viewer { user_id: s.user_id, session_id: s.id, via: AuthVia::Cookie })),
+        None => {
+            // Revoked or expired elsewhere: forget the cookie session too.
+            let _ = session.flush().await;
+            Ok(None)
+        }
+    }
+}
+
+fn resolved(parts: &Parts) -> Option<Viewer> {
+    parts.extensions.get::<Resolved>().and_then(|r| r.0.clone())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        resolved(parts).ok_or_else(AppError::unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeViewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeViewer(resolved(parts)))
+    }
+}
+
+/// For server functions: the app state, put on every request by the router.
+#[derive(Clone)]
+pub struct App(pub AppState);
+
+impl<S: Send + Sync> FromRequestParts<S> for App {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<AppState>().cloned().map(App).ok_or_else(AppError::internal)
+    }
+}

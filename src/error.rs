@@ -1,0 +1,130 @@
+//! One error type for the whole API: a status, a stable snake_case code and a human message.
+//! On the wire it is `{"error": {"code", "message"}}`; internals are logged, never returned.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    /// Seconds until a rate-limited caller may try again (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self { status, code: code.to_owned(), message: message.into(), retry_after: None }
+    }
+
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(400, code, message)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(401, "unauthenticated", "Please sign in.")
+    }
+
+    pub fn forbidden(code: &str, message: impl Into<String>) -> Self {
+        Self::new(403, code, message)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(404, "not_found", "Not found.")
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::new(409, code, message)
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        let secs = retry_after_secs.max(1);
+        Self {
+            retry_after: Some(secs),
+            ..Self::new(429, "rate_limited", format!("Too many attempts. Try again in {secs} s."))
+        }
+    }
+
+    pub fn internal() -> Self {
+        Self::new(500, "internal", "Something went wrong on our side. Please try again.")
+    }
+
+    /// What a client sees when the server could not be reached at all.
+    pub fn network(detail: impl std::fmt::Display) -> Self {
+        Self::new(0, "network", format!("Cannot reach the server ({detail})."))
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { error: ErrorDetail { code: self.code.clone(), message: self.message.clone() } }
+    }
+
+    /// Rebuilds the error a server sent, from its status and body.
+    pub fn from_body(status: u16, body: ErrorBody) -> Self {
+        Self { status, code: body.error.code, message: body.error.message, retry_after: None }
+    }
+}
+
+#[cfg(feature = "server")]
+mod server_impls {
+    use super::AppError;
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::{IntoResponse, Response};
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (status, axum::Json(self.body())).into_response();
+            if let Some(secs) = self.retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
+        }
+    }
+
+    impl From<sea_orm::DbErr> for AppError {
+        fn from(err: sea_orm::DbErr) -> Self {
+            tracing::error!(error = %err, "database error");
+            AppError::internal()
+        }
+    }
+
+    impl From<anyhow::Error> for AppError {
+        fn from(err: anyhow::Error) -> Self {
+            tracing::error!(error = format!("{err:#}"), "internal error");
+            AppError::internal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limited_errors_never_ask_to_wait_zero_seconds() {
+        let err = AppError::rate_limited(0);
+        assert_eq!(err.status, 429);
+        assert_eq!(err.retry_after, Some(1));
+    }
+
+    #[test]
+    fn the_body_carries_code_and_message_only() {
+        let json = serde_json::to_value(AppError::not_found().body()).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({"error": {"code": "not_found", "message": "Not found."}}));
+    }
+}

@@ -1,0 +1,12 @@
+//! Parlor: a self-hosted real-time chat. One crate, built twice by `dx`: the browser
+//! client (`web`) and the server (`server`), sharing components and data types.
+
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod ui;
+pub mod views;
+
+#[cfg(feature = "server")]
+pub mod server;

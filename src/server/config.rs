@@ -1,0 +1,207 @@
+//! Settings: the only code that reads the environment or files. Every setting is a flag
+//! with an environment variable of the same name (upper case); flags win over the environment.
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "parlor", version, about = "Self-hosted real-time chat server")]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "IP", default_value = "127.0.0.1")]
+    pub ip: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Folder for the SQLite database, media files and generated secrets.
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…); SQLite in DATA_DIR when unset.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Redis URL (redis://…) for running several instances; in-process when unset.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// The URL people open, e.g. https://chat.example.com. https makes cookies Secure.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Folder with the built web client (index.html, wasm, assets); next to the binary by default.
+    #[arg(long, env = "DIOXUS_PUBLIC_PATH")]
+    pub public_dir: Option<PathBuf>,
+    /// Base64 key (64 bytes) that signs session cookies; generated in DATA_DIR when unset.
+    #[arg(long, env = "COOKIE_SECRET", hide_env_values = true)]
+    pub cookie_secret: Option<String>,
+    /// Base64 key (at least 32 bytes) that signs access tokens; generated in DATA_DIR when unset.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+    /// Lifetime of a signed-in device without activity (refresh token and cookie), in seconds.
+    #[arg(long, env = "SESSION_TTL", default_value_t = 7 * 24 * 3600)]
+    pub session_ttl: u64,
+    /// Messages per second per user, across transports (0 = off).
+    #[arg(long, env = "LIMIT_MESSAGES_PER_SECOND", default_value_t = 10)]
+    pub limit_messages_per_second: u32,
+    /// API requests per minute per signed-in user (0 = off).
+    #[arg(long, env = "LIMIT_API_PER_MINUTE", default_value_t = 600)]
+    pub limit_api_per_minute: u32,
+    /// Requests per minute per IP address without a session (0 = off).
+    #[arg(long, env = "LIMIT_ANON_PER_MINUTE", default_value_t = 100)]
+    pub limit_anon_per_minute: u32,
+    /// Failed sign-ins per 15 minutes, per account and per IP (0 = off).
+    #[arg(long, env = "LIMIT_LOGIN_FAILURES", default_value_t = 5)]
+    pub limit_login_failures: u32,
+    /// Log format: text or json.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+    /// Log filter, e.g. info or parlor=debug,tower_http=info.
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    pub log_filter: String,
+}
+
+/// Secrets that must never be compiled in or defaulted to a constant.
+pub struct Secrets {
+    pub cookie_key: Vec<u8>,
+    pub jwt_key: Vec<u8>,
+}
+
+impl Settings {
+    /// Reads flags and the environment.
+    pub fn load() -> anyhow::Result<Self> {
+        let settings = Self::try_parse()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Parses settings from explicit arguments only: what tests and tools use.
+    pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> anyhow::Result<Self> {
+        let settings = Self::try_parse_from(std::iter::once("parlor".to_owned()).chain(args))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:"))
+        {
+            bail!("DATABASE_URL must start with postgres:// or sqlite:");
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("LOG_FORMAT must be text or json");
+        }
+        if self.access_token_ttl == 0 || self.session_ttl == 0 {
+            bail!("ACCESS_TOKEN_TTL and SESSION_TTL must be positive");
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("parlor.db").display()),
+        }
+    }
+
+    /// Cookies get the Secure flag when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// Where the built web client lives, if it was built.
+    pub fn public_dir(&self) -> Option<PathBuf> {
+        let dir = match &self.public_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::current_exe().ok()?.parent()?.join("public"),
+        };
+        dir.is_dir().then_some(dir)
+    }
+
+    /// Takes secrets from settings, or from DATA_DIR/secrets, generating them on first start.
+    pub fn secrets(&self) -> anyhow::Result<Secrets> {
+        let dir = self.data_dir.join("secrets");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+        let cookie_key = match &self.cookie_secret {
+            Some(b64) => decode_key(b64, 64, "COOKIE_SECRET")?,
+            None => file_key(&dir.join("cookie.key"), 64)?,
+        };
+        let jwt_key = match &self.jwt_secret {
+            Some(b64) => decode_key(b64, 32, "JWT_SECRET")?,
+            None => file_key(&dir.join("jwt.key"), 64)?,
+        };
+        Ok(Secrets { cookie_key, jwt_key })
+    }
+}
+
+fn decode_key(b64: &str, min_len: usize, name: &str) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .with_context(|| format!("{name} is not valid base64"))?;
+    if key.len() < min_len {
+        bail!("{name} must decode to at least {min_len} bytes");
+    }
+    Ok(key)
+}
+
+/// Reads a key file, or creates it with fresh random bytes, readable by the owner only.
+fn file_key(path: &Path, len: usize) -> anyhow::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(key) if key.len() >= len => return Ok(key),
+        Ok(_) => bail!("{} is shorter than {len} bytes; delete it to regenerate", path.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+    let mut key = vec![0u8; len];
+    rand::fill(&mut key[..]);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(&key)?;
+    file.sync_all()?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings_in(dir: &Path) -> Settings {
+        Settings::from_args(["--data-dir".to_owned(), dir.display().to_string()]).unwrap()
+    }
+
+    #[test]
+    fn secrets_are_generated_once_kept_private_and_reused() {
+        let dir = std::env::temp_dir().join(format!("parlor-secrets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let settings = settings_in(&dir);
+        let first = settings.secrets().unwrap();
+        let again = settings.secrets().unwrap();
+        assert_eq!(first.cookie_key, again.cookie_key);
+        assert_eq!(first.jwt_key.len(), 64);
+        assert_ne!(first.cookie_key[..32], first.jwt_key[..32]);
+        let mode = std::fs::metadata(dir.join("secrets/jwt.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn sqlite_in_the_data_dir_is_the_default_database() {
+        let settings = settings_in(Path::new("/tmp/x"));
+        assert_eq!(settings.database_url(), "sqlite:///tmp/x/parlor.db?mode=rwc");
+        assert!(!settings.secure_cookies());
+    }
+
+    #[test]
+    fn unknown_database_schemes_are_refused() {
+        let result = Settings::from_args(["--database-url".to_owned(), "mysql://x".to_owned()]);
+        assert!(result.is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Server-only platform: settings, state, database, HTTP wiring, telemetry.
+pub mod config;
+pub mod db;
+pub mod entity;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod rate_limit;
+pub mod router;
+pub mod state;
+pub mod telemetry;
+
+use anyhow::Context;
+use config::Settings;
+use state::AppState;
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The binary's entry point: read settings, serve until SIGTERM/SIGINT, drain, exit.
+pub fn run() {
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e:#}");
+            std::process::exit(2);
+        }
+    };
+    telemetry::init_logs(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(serve(settings)) {
+        tracing::error!(error = format!("{e:#}"), "server stopped");
+        std::process::exit(1);
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let server = start(settings).await?;
+    tracing::info!("listening on http://{}", server.addr);
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    server.stop().await
+}
+
+/// A running server; tests start one on port 0.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Stops accepting, lets requests in flight finish, then returns.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await.context("server task")?.context("serving")?;
+        Ok(())
+    }
+}
+
+pub async fn start(settings: Settings) -> anyhow::Result<Server> {
+    let secrets = settings.secrets()?;
+    let db = db::connect(&settings).await?;
+    let redis = match &settings.redis_url {
+        Some(url) => {
+            let client = redis::Client::open(url.as_str()).context("REDIS_URL")?;
+            Some(redis::aio::ConnectionManager::new(client).await.context("connecting to Redis")?)
+        }
+        None => None,
+    };
+    let bind = format!("{}:{}", settings.ip, settings.port);
+    let state = AppState::new(settings, &secrets, db, redis);
+    let app = router::build(state.clone(), &secrets.cookie_key);
+    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
+    let addr = listener.local_addr()?;
+    spawn_cleanup(state.clone());
+
+    let (stop, stopped) = oneshot::channel::<()>();
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Server { addr, state, stop, task })
+}
+
+/// Hourly sweep of expired cookie sessions.
+fn spawn_cleanup(state: AppState) {
+    tokio::spawn(async move {
+        let store = crate::auth::server::store::DbSessionStore::new(state.db.clone());
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "sweeping expired cookie sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,47 @@
+//! The OpenAPI 3 document of every route, served at /api/openapi.json.
+
+use crate::auth::server::routes as auth;
+use crate::error::ErrorBody;
+use axum::Json;
+use utoipa::OpenApi;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Parlor API", description = "Self-hosted real-time chat. Errors are {\"error\": {\"code\", \"message\"}}."),
+    paths(
+        auth::register, auth::login, auth::refresh, auth::logout,
+        auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me,
+        super::health::live, super::health::ready, super::health::metrics, serve,
+    ),
+    components(schemas(ErrorBody)),
+)]
+struct ApiDoc;
+
+/// The document, including the server functions the web client's pages load data with.
+pub fn document() -> Document {
+    let mut doc = ApiDoc::openapi();
+    for function in dioxus::server::ServerFunction::collect() {
+        let method = match function.method().as_str() {
+            "POST" => HttpMethod::Post,
+            "PUT" => HttpMethod::Put,
+            "PATCH" => HttpMethod::Patch,
+            "DELETE" => HttpMethod::Delete,
+            _ => HttpMethod::Get,
+        };
+        let operation = OperationBuilder::new()
+            .summary(Some("Page data for the web client (internal; may change between versions)"))
+            .tag("internal")
+            .response("200", ResponseBuilder::new().description("JSON").build())
+            .build();
+        doc.paths.add_path_operation(function.path(), vec![method], operation);
+    }
+    doc
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3 document")))]
+pub async fn serve() -> Json<Document> {
+    Json(document())
+}

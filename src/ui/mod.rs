@@ -1,0 +1,4 @@
+//! UI primitives with no domain knowledge.
+pub mod avatar;
+pub mod form;
+pub mod navigation;
