@@ -23,6 +23,9 @@ const ICON: Asset = asset!("/assets/icon.svg");
 
 #[component]
 pub fn App() -> Element {
+    // Flips once the WASM client has hydrated the page; browser tests wait for it.
+    let mut hydrated = use_signal(|| false);
+    use_effect(move || hydrated.set(true));
     rsx! {
         document::Title { "Parlor" }
         document::Meta { name: "color-scheme", content: "light dark" }
@@ -30,5 +33,6 @@ pub fn App() -> Element {
         document::Link { rel: "icon", href: ICON, r#type: "image/svg+xml" }
         document::Stylesheet { href: STYLES }
         Router::<Route> {}
+        span { id: "hydrated", hidden: true, "data-ready": "{hydrated}" }
     }
 }

@@ -13,10 +13,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_error(rejection)),
-        }
+        // Decode to an object first: serde would otherwise accept `[]` as a struct in sequence form.
+        let axum::Json(object) = axum::Json::<serde_json::Map<String, serde_json::Value>>::from_request(request, state)
+            .await
+            .map_err(json_error)?;
+        serde_json::from_value(serde_json::Value::Object(object))
+            .map(ApiJson)
+            .map_err(|e| AppError::bad_request("invalid_body", e.to_string()))
     }
 }
 

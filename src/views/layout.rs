@@ -44,7 +44,7 @@ pub fn Shell(user: User, focus: Focus, sidebar: Element, children: Element) -> E
                     SignOutButton {}
                 }
             }
-            main { class: "pane", id: "main", {children} }
+            main { class: "pane", {children} }
         }
     }
 }

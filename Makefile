@@ -1,0 +1,85 @@
+# Parlor: `make run` serves http://localhost:8080 on SQLite under ./data; `make test` runs what CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+# One target dir outside the clone keeps rebuilds incremental across clones and sessions.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/parlor/target
+export NO_DOWNLOADS := 1
+export DX_TELEMETRY_ENABLED := false
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/node_modules/.bin:$(TOOLS)/node_modules/@esbuild/linux-x64/bin:$(HOME)/.cargo/bin:$(PATH)
+
+DX_VERSION := 0.7.10
+# wasm-bindgen-cli must match the wasm-bindgen pinned in Cargo.toml exactly.
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+BUNDLE := $(CARGO_TARGET_DIR)/dx/parlor/release/web
+SERVER := $(BUNDLE)/server
+SOURCES := $(shell find src assets public migration/src -type f) Cargo.toml Cargo.lock Dioxus.toml migration/Cargo.toml
+
+IP ?= 127.0.0.1
+PORT ?= 8080
+DATA_DIR ?= $(CURDIR)/data
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup setup-e2e build unit api api-sqlite api-postgres e2e lint clean-data
+
+## run: build what is missing, then serve on SQLite under ./data (honours IP, PORT, DATA_DIR, DATABASE_URL, REDIS_URL)
+run: build
+	mkdir -p "$(DATA_DIR)"
+	IP="$(IP)" PORT="$(PORT)" DATA_DIR="$(abspath $(DATA_DIR))" "$(SERVER)"
+
+## test: lint, unit, API on SQLite and PostgreSQL, then Playwright against the release build
+test: setup lint unit api e2e
+	@echo "All layers passed."
+
+## setup: install the toolchain, skipping whatever is already present
+setup:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@dx --version 2>/dev/null | grep -q "^dioxus $(DX_VERSION)" || cargo install dioxus-cli --version $(DX_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x "$(TOOLS)/node_modules/.bin/wasm-opt" ] && [ -x "$(TOOLS)/node_modules/@esbuild/linux-x64/bin/esbuild" ] \
+		|| npm install --no-save --no-audit --no-fund --prefix "$(TOOLS)" @esbuild/linux-x64@0.27.3 binaryen@132
+
+setup-e2e:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@[ -d e2e/node_modules/@playwright/test ] || (cd e2e && npm ci --no-audit --no-fund)
+
+## build: the release server and the web client, rebuilt only when sources changed
+build: setup $(SERVER)
+
+$(SERVER): $(SOURCES)
+	dx bundle --web --release
+	@touch "$(SERVER)"
+
+lint:
+	cargo clippy --features server --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --features web -- -D warnings
+
+# Each test layer must run at least one test: a layer that silently runs nothing fails.
+define require_tests
+	@grep -qE "test result: ok\. [1-9][0-9]* passed" $(1) || { echo "no tests ran in $(1)"; exit 1; }
+endef
+
+unit:
+	cargo test --features server --lib --bins 2>&1 | tee "$(CARGO_TARGET_DIR)/unit.log"
+	$(call require_tests,"$(CARGO_TARGET_DIR)/unit.log")
+
+api: api-sqlite api-postgres
+
+api-sqlite:
+	PARLOR_TEST_DB=sqlite cargo test --features server --test api 2>&1 | tee "$(CARGO_TARGET_DIR)/api-sqlite.log"
+	$(call require_tests,"$(CARGO_TARGET_DIR)/api-sqlite.log")
+
+api-postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
+	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
+	$(call require_tests,"$(CARGO_TARGET_DIR)/api-postgres.log")
+
+e2e: build setup-e2e
+	cd e2e && PARLOR_SERVER="$(SERVER)" npx playwright test
+
+clean-data:
+	rm -rf "$(DATA_DIR)"

@@ -1,0 +1,154 @@
+//! spawn_app: a real server on port 0 with its own data folder and its own database
+//! (a SQLite file, or a fresh PostgreSQL database dropped afterwards when PARLOR_TEST_DB=postgres).
+
+use parlor::server::{Server, config::Settings};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub struct TestApp {
+    pub base: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    server: Option<Server>,
+    pg_database: Option<String>,
+}
+
+fn pg_base() -> String {
+    std::env::var("PARLOR_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("PARLOR_TEST_DB").is_ok_and(|v| v == "postgres")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(&[]).await
+}
+
+/// Starts a server; `overrides` are settings flags without dashes, e.g. ("limit-anon-per-minute", "3").
+pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let data_dir = std::env::temp_dir().join(format!("parlor-test-{id}"));
+    let (database_url, pg_database) = if on_postgres() {
+        let name = format!("parlor_test_{id}");
+        admin_exec(&format!("CREATE DATABASE {name}")).await;
+        (format!("{}/{name}", pg_base()), Some(name))
+    } else {
+        (format!("sqlite://{}/parlor.db?mode=rwc", data_dir.display()), None)
+    };
+    let mut flags: BTreeMap<&str, String> = BTreeMap::from([
+        ("ip", "127.0.0.1".to_owned()),
+        ("port", "0".to_owned()),
+        ("data-dir", data_dir.display().to_string()),
+        ("database-url", database_url.clone()),
+        ("log-filter", "warn".to_owned()),
+        ("limit-api-per-minute", "0".to_owned()),
+        ("limit-anon-per-minute", "0".to_owned()),
+    ]);
+    for (k, v) in overrides {
+        flags.insert(k, (*v).to_owned());
+    }
+    let args = flags.into_iter().flat_map(|(k, v)| [format!("--{k}"), v]);
+    let settings = Settings::from_args(args).expect("test settings");
+    let server = parlor::server::start(settings).await.expect("server starts");
+    TestApp { base: format!("http://{}", server.addr), data_dir, database_url, server: Some(server), pg_database }
+}
+
+async fn admin_exec(sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let admin = sea_orm::Database::connect(format!("{}/postgres", pg_base())).await.expect("admin connection");
+    admin.execute_unprepared(sql).await.expect("admin statement");
+    admin.close().await.ok();
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let server = self.server.take();
+        let db = self.pg_database.take();
+        let dir = self.data_dir.clone();
+        // Drop runs outside async; a helper thread with its own runtime does the async cleanup.
+        let _ = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                rt.block_on(async move {
+                    drop(server);
+                    if let Some(name) = db {
+                        admin_exec(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    }
+                });
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        })
+        .join();
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies and says where requests come from.
+    pub fn browser(&self) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("origin", self.base.parse().expect("origin header"));
+        Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A program: no cookies, no Origin, no redirects followed.
+    pub fn program(&self) -> Client {
+        Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> Value {
+        let res = self.program().post(self.url("/api/auth/register"))
+            .json(&json!({"username": username, "password": password}))
+            .send().await.expect("register request");
+        assert_eq!(res.status(), StatusCode::CREATED, "registering {username}");
+        res.json().await.expect("register body")
+    }
+
+    /// Logs in as a program and returns the login body (tokens and user).
+    pub async fn login(&self, username: &str, password: &str) -> Value {
+        let res = self.login_with(&self.program(), username, password).await;
+        assert_eq!(res.status(), StatusCode::OK, "logging in {username}");
+        res.json().await.expect("login body")
+    }
+
+    pub async fn login_with(&self, client: &Client, username: &str, password: &str) -> Response {
+        client.post(self.url("/api/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send().await.expect("login request")
+    }
+
+    /// A registered and signed-in user: (user id, access token, refresh token).
+    pub async fn user(&self, username: &str) -> (String, String, String) {
+        self.register(username, "password123").await;
+        let body = self.login(username, "password123").await;
+        (
+            body["user"]["id"].as_str().expect("id").to_owned(),
+            body["accessToken"].as_str().expect("access").to_owned(),
+            body["refreshToken"].as_str().expect("refresh").to_owned(),
+        )
+    }
+
+    pub async fn get_bearer(&self, path: &str, token: &str) -> Response {
+        self.program().get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+}
+
+/// Asserts a 4xx response with the API's error body and returns its code.
+pub async fn assert_error(res: Response, status: u16) -> String {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let body: Value = res.json().await.expect("error body is JSON");
+    let code = body["error"]["code"].as_str().expect("error.code").to_owned();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "error.message in {body}");
+    assert_eq!(body.as_object().map(|o| o.len()), Some(1), "only the error key: {body}");
+    code
+}

@@ -1,0 +1,10 @@
+//! Black-box HTTP tests against an in-process server, on SQLite or (PARLOR_TEST_DB=postgres) PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod errors;
+mod helpers;
+mod operations;
+mod pages;
+mod sessions;
+mod throttling;

@@ -1,0 +1,38 @@
+//! Server-rendered pages: private pages need a session, sign-in pages do not.
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn signed_out_visits_to_private_pages_go_to_sign_in_and_back() {
+    let app = spawn_app().await;
+    let res = app.program().get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login");
+    let res = app.program().get(app.url("/settings")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/login?next=%2Fsettings");
+}
+
+#[tokio::test]
+async fn the_sign_in_page_renders_on_the_server() {
+    let app = spawn_app().await;
+    let res = app.program().get(app.url("/login")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Sign in"), "{html}");
+    assert!(html.contains("name=\"password\""), "{html}");
+}
+
+#[tokio::test]
+async fn signed_in_pages_render_the_user_on_the_server() {
+    let app = spawn_app().await;
+    app.register("renderer", "password123").await;
+    let browser = app.browser();
+    app.login_with(&browser, "renderer", "password123").await;
+    let html = browser.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("renderer"), "home shows the user: {html}");
+    let html = browser.get(app.url("/settings")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Devices"), "{html}");
+    assert!(html.contains("This device"), "{html}");
+    let res = browser.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/");
+}
