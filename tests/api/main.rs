@@ -4,6 +4,7 @@
 mod accounts;
 mod errors;
 mod helpers;
+mod migrations;
 mod operations;
 mod pages;
 mod sessions;

@@ -9,3 +9,6 @@ pub mod service;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+
+#[cfg(test)]
+mod tests;

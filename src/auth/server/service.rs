@@ -127,30 +127,35 @@ fn invalid_refresh() -> AppError {
 pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenResponse, AppError> {
     let old_hash = tokens::hash_token(req.refresh_token.trim());
     let now = Utc::now();
-    let txn = state.db.begin().await?;
-    let Some(current) = repo::find_session_by_refresh(&txn, &old_hash).await? else {
-        if let Some(used) = repo::find_used_refresh(&txn, &old_hash).await? {
-            repo::revoke_session(&txn, used.session_id, now).await?;
-            txn.commit().await?;
-            tracing::warn!(session = %used.session_id, "refresh token reused; session revoked");
-            return Err(AppError::new(401, "refresh_token_reused", "This sign-in was ended for safety. Please sign in again."));
-        }
-        return Err(invalid_refresh());
+    let Some(current) = repo::find_session_by_refresh(&state.db, &old_hash).await? else {
+        return Err(refuse_unknown_refresh(state, &old_hash).await?);
     };
     if current.revoked_at.is_some() || current.expires_at <= now {
         return Err(invalid_refresh());
     }
     let new_token = tokens::new_refresh_token();
+    // The transaction opens with its conditional write, so on SQLite it takes the write lock
+    // at once instead of failing to upgrade a read snapshot when another request wrote first.
+    let txn = state.db.begin().await?;
     let rotated = repo::rotate_refresh(&txn, current.id, &old_hash, &tokens::hash_token(&new_token), now, now + session_ttl(state)).await?;
-    if !rotated {
-        return Err(invalid_refresh());
-    }
     txn.commit().await?;
+    if !rotated {
+        // Another request rotated this token a moment ago: the same token was used twice.
+        return Err(refuse_unknown_refresh(state, &old_hash).await?);
+    }
     Ok(TokenResponse {
         access_token: state.tokens.issue_access(current.user_id, current.id)?,
         refresh_token: new_token,
         expires_in: state.tokens.ttl(),
     })
+}
+
+/// The error for a refresh token that is not current; a retired one also revokes its session.
+async fn refuse_unknown_refresh(state: &AppState, hash: &str) -> Result<AppError, AppError> {
+    let Some(used) = repo::find_used_refresh(&state.db, hash).await? else { return Ok(invalid_refresh()) };
+    repo::revoke_session(&state.db, used.session_id, Utc::now()).await?;
+    tracing::warn!(session = %used.session_id, "refresh token reused; session revoked");
+    Ok(AppError::new(401, "refresh_token_reused", "This sign-in was ended for safety. Please sign in again."))
 }
 
 /// Ends this session, or every session of the user.
@@ -219,7 +224,7 @@ pub async fn update_me(state: &AppState, user_id: Uuid, req: UpdateMeRequest) ->
     if let Some(media_id) = req.avatar_media_id {
         // Only an image this user uploaded can become their avatar.
         let owned = media::Entity::find_by_id(media_id).one(&state.db).await?;
-        if !owned.is_some_and(|m| m.uploader_id == user_id) {
+        if owned.is_none_or(|m| m.uploader_id != user_id) {
             return Err(AppError::bad_request("invalid_media", "That image does not exist or is not yours."));
         }
         model.avatar_media_id = Set(Some(media_id));
