@@ -51,6 +51,7 @@ setup-e2e:
 build: setup $(SERVER)
 
 $(SERVER): $(SOURCES)
+	rm -rf "$(BUNDLE)/public"  # dx never prunes old hashed assets
 	dx bundle --web --release
 	@touch "$(SERVER)"
 
