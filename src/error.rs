@@ -79,6 +79,13 @@ impl AppError {
     }
 }
 
+/// Server functions answer with Dioxus' error type; the status and message carry over.
+impl From<AppError> for dioxus::prelude::ServerFnError {
+    fn from(err: AppError) -> Self {
+        dioxus::prelude::ServerFnError::ServerError { message: err.message, code: err.status, details: None }
+    }
+}
+
 #[cfg(feature = "server")]
 mod server_impls {
     use super::AppError;

@@ -3,8 +3,11 @@
 
 pub mod app;
 pub mod auth;
+pub mod chats;
 pub mod error;
 pub mod http;
+pub mod messages;
+pub mod realtime;
 pub mod ui;
 pub mod views;
 

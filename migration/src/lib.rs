@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_schema;
 mod m20261124_000002_search;
+mod m20261124_000003_member_read_times;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_schema::Migration),
             Box::new(m20261124_000002_search::Migration),
+            Box::new(m20261124_000003_member_read_times::Migration),
         ]
     }
 }

@@ -31,19 +31,11 @@ pub async fn update_me(req: &UpdateMeRequest) -> Result<UserResponse, AppError> 
 #[get("/api/ui/viewer", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
 pub async fn load_viewer() -> Result<Option<User>, ServerFnError> {
     let Some(viewer) = viewer.0 else { return Ok(None) };
-    let user = crate::auth::server::service::get_me(&app.0, viewer.user_id).await.map_err(to_server_error)?;
-    Ok(Some(user))
+    Ok(Some(crate::auth::server::service::get_me(&app.0, viewer.user_id).await?))
 }
 
 /// The signed-in user's devices.
 #[get("/api/ui/sessions", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
 pub async fn load_sessions() -> Result<Vec<SessionInfo>, ServerFnError> {
-    crate::auth::server::service::list_sessions(&app.0, viewer.user_id, viewer.session_id)
-        .await
-        .map_err(to_server_error)
-}
-
-#[cfg(feature = "server")]
-fn to_server_error(err: AppError) -> ServerFnError {
-    ServerFnError::ServerError { message: err.message, code: err.status, details: None }
+    Ok(crate::auth::server::service::list_sessions(&app.0, viewer.user_id, viewer.session_id).await?)
 }

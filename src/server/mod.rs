@@ -60,6 +60,8 @@ impl Server {
     /// Stops accepting, lets requests in flight finish, then returns.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
+        // Live connections never finish on their own: close them so clients reconnect elsewhere.
+        self.state.hub.close_all();
         self.task.await.context("server task")?.context("serving")?;
         Ok(())
     }

@@ -1,6 +1,9 @@
 //! The OpenAPI 3 document of every route, served at /api/openapi.json.
 
 use crate::auth::server::routes as auth;
+use crate::chats::server::routes as chats;
+use crate::messages::server::routes as messages;
+use crate::realtime::server::routes as live;
 use crate::error::ErrorBody;
 use axum::Json;
 use utoipa::OpenApi;
@@ -13,6 +16,12 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
     paths(
         auth::register, auth::login, auth::refresh, auth::logout,
         auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me,
+        chats::list_chats, chats::open_direct, chats::create_group, chats::get_chat, chats::get_chat_by_slug,
+        chats::update_chat, chats::delete_chat, chats::add_members, chats::remove_member, chats::change_role,
+        chats::leave, chats::mark_read,
+        messages::history, messages::send, messages::get_message, messages::edit, messages::delete_message,
+        messages::edits, messages::receipts, messages::react, messages::unreact,
+        live::websocket, live::events,
         super::health::live, super::health::ready, super::health::metrics, serve,
     ),
     components(schemas(ErrorBody)),

@@ -1,5 +1,5 @@
-//! Request limits per signed-in user and per anonymous IP, in fixed one-minute windows.
-//! In memory for one instance; the scale-out work moves the counters to Redis.
+//! Fixed-window request limits: per signed-in user and per anonymous IP each minute, and
+//! messages per user each second. In memory for one instance; scale-out moves them to Redis.
 
 use super::state::AppState;
 use crate::auth::server::extract::MaybeViewer;
@@ -12,51 +12,58 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const WINDOW: Duration = Duration::from_secs(60);
 /// Above this many tracked keys, expired windows are swept so memory stays bounded.
 const SWEEP_AT: usize = 10_000;
 
-pub struct RateLimiter {
-    per_user: u32,
-    per_ip: u32,
+/// At most `limit` events per key in each window; a limit of 0 is off.
+pub struct Limiter {
+    limit: u32,
+    window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
-/// Who a request counts against.
-pub enum Caller<'a> {
-    User(&'a uuid::Uuid),
-    Ip(&'a str),
-}
-
-impl RateLimiter {
-    pub fn new(per_user: u32, per_ip: u32) -> Self {
-        Self { per_user, per_ip, windows: Mutex::new(HashMap::new()) }
+impl Limiter {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self { limit, window, windows: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts one request; refuses it with 429 and Retry-After once the window is full.
-    pub fn check(&self, caller: Caller<'_>) -> Result<(), AppError> {
-        let (key, limit) = match caller {
-            Caller::User(id) => (format!("u:{id}"), self.per_user),
-            Caller::Ip(ip) => (format!("ip:{ip}"), self.per_ip),
-        };
-        if limit == 0 {
+    /// Counts one event; refuses it with 429 and Retry-After once the window is full.
+    pub fn check(&self, key: &str) -> Result<(), AppError> {
+        if self.limit == 0 {
             return Ok(());
         }
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() > SWEEP_AT {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            windows.retain(|_, (start, _)| now.duration_since(*start) < self.window);
         }
-        let entry = windows.entry(key).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
+        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
-        if entry.1 >= limit {
-            let wait = WINDOW.saturating_sub(now.duration_since(entry.0));
+        if entry.1 >= self.limit {
+            let wait = self.window.saturating_sub(now.duration_since(entry.0));
             return Err(AppError::rate_limited(wait.as_secs() + 1));
         }
         entry.1 += 1;
         Ok(())
+    }
+}
+
+/// The request limits of one instance.
+pub struct RateLimiter {
+    pub per_user: Limiter,
+    pub per_ip: Limiter,
+    pub messages: Limiter,
+}
+
+impl RateLimiter {
+    pub fn new(per_user_minute: u32, per_ip_minute: u32, messages_per_second: u32) -> Self {
+        Self {
+            per_user: Limiter::new(per_user_minute, Duration::from_secs(60)),
+            per_ip: Limiter::new(per_ip_minute, Duration::from_secs(60)),
+            messages: Limiter::new(messages_per_second, Duration::from_secs(1)),
+        }
     }
 }
 
@@ -65,12 +72,14 @@ pub async fn limit_requests(State(state): State<AppState>, viewer: MaybeViewer, 
     let path = request.uri().path();
     let counted = path.starts_with("/api/") || !(path.starts_with("/health") || path == "/metrics" || is_file(path));
     if counted {
-        let ip = request.extensions().get::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
-        let caller = match &viewer.0 {
-            Some(v) => Caller::User(&v.user_id),
-            None => Caller::Ip(&ip),
+        let checked = match &viewer.0 {
+            Some(v) => state.rate_limiter.per_user.check(&v.user_id.to_string()),
+            None => {
+                let ip = request.extensions().get::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
+                state.rate_limiter.per_ip.check(&ip)
+            }
         };
-        if let Err(err) = state.rate_limiter.check(caller) {
+        if let Err(err) = checked {
             return err.into_response();
         }
     }
@@ -87,24 +96,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_request_after_the_limit_is_refused_with_a_wait() {
-        let limiter = RateLimiter::new(2, 1);
-        let user = uuid::Uuid::nil();
-        assert!(limiter.check(Caller::User(&user)).is_ok());
-        assert!(limiter.check(Caller::User(&user)).is_ok());
-        let err = limiter.check(Caller::User(&user)).unwrap_err();
+    fn the_event_after_the_limit_is_refused_with_a_wait() {
+        let limiter = Limiter::new(2, Duration::from_secs(60));
+        assert!(limiter.check("u").is_ok());
+        assert!(limiter.check("u").is_ok());
+        let err = limiter.check("u").unwrap_err();
         assert_eq!(err.status, 429);
         assert!(err.retry_after.unwrap() <= 61);
-        assert!(limiter.check(Caller::Ip("10.0.0.1")).is_ok());
-        assert!(limiter.check(Caller::Ip("10.0.0.1")).is_err());
-        assert!(limiter.check(Caller::Ip("10.0.0.2")).is_ok());
+        assert!(limiter.check("other").is_ok());
+    }
+
+    #[test]
+    fn a_new_window_starts_fresh() {
+        let limiter = Limiter::new(1, Duration::from_millis(20));
+        assert!(limiter.check("u").is_ok());
+        assert!(limiter.check("u").is_err());
+        std::thread::sleep(Duration::from_millis(25));
+        assert!(limiter.check("u").is_ok());
     }
 
     #[test]
     fn zero_turns_a_limit_off() {
-        let limiter = RateLimiter::new(0, 0);
+        let limiter = Limiter::new(0, Duration::from_secs(1));
         for _ in 0..1000 {
-            assert!(limiter.check(Caller::Ip("1.2.3.4")).is_ok());
+            assert!(limiter.check("1.2.3.4").is_ok());
         }
     }
 }

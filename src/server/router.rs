@@ -29,6 +29,9 @@ impl ApiRoute {
 /// Every public API route, from every domain.
 pub fn api_routes() -> Vec<ApiRoute> {
     let mut routes = auth_routes::routes();
+    routes.extend(crate::chats::server::routes::routes());
+    routes.extend(crate::messages::server::routes::routes());
+    routes.extend(crate::realtime::server::routes::routes());
     routes.push(ApiRoute::new("GET", "/api/openapi.json", get(openapi::serve)));
     routes
 }

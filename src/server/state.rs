@@ -3,6 +3,7 @@
 use super::config::{Secrets, Settings};
 use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
 use super::rate_limit::RateLimiter;
+use crate::realtime::server::hub::Hub;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub rate_limiter: Arc<RateLimiter>,
     pub metrics: PrometheusHandle,
+    /// Live connections of this instance.
+    pub hub: Arc<Hub>,
 }
 
 impl AppState {
@@ -26,7 +29,8 @@ impl AppState {
         redis: Option<redis::aio::ConnectionManager>,
     ) -> Self {
         let login_throttle = LoginThrottle::new(settings.limit_login_failures);
-        let rate_limiter = RateLimiter::new(settings.limit_api_per_minute, settings.limit_anon_per_minute);
+        let rate_limiter =
+            RateLimiter::new(settings.limit_api_per_minute, settings.limit_anon_per_minute, settings.limit_messages_per_second);
         Self {
             tokens: Arc::new(TokenKeys::new(&secrets.jwt_key, settings.access_token_ttl)),
             settings: Arc::new(settings),
@@ -35,6 +39,7 @@ impl AppState {
             login_throttle: Arc::new(login_throttle),
             rate_limiter: Arc::new(rate_limiter),
             metrics: super::telemetry::metrics_handle(),
+            hub: Hub::new(),
         }
     }
 }

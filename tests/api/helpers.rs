@@ -152,3 +152,61 @@ pub async fn assert_error(res: Response, status: u16) -> String {
     assert_eq!(body.as_object().map(|o| o.len()), Some(1), "only the error key: {body}");
     code
 }
+
+impl TestApp {
+    /// Inserts users straight into the database (no password hashing): for limits that need hundreds.
+    pub async fn seed_users(&self, count: usize) -> Vec<String> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let db = sea_orm::Database::connect(&self.database_url).await.expect("db");
+        let now = chrono::Utc::now();
+        let mut ids = Vec::with_capacity(count);
+        for _ in 0..count {
+            let id = uuid::Uuid::now_v7();
+            let name = format!("seed{}", id.simple());
+            parlor::server::entity::user::ActiveModel {
+                id: Set(id), username: Set(name.clone()), username_lower: Set(name.clone()),
+                password_hash: Set("unusable".into()), display_name: Set(name), avatar_media_id: Set(None),
+                status: Set("offline".into()), last_seen_at: Set(None), created_at: Set(now), updated_at: Set(now),
+            }
+            .insert(&db).await.expect("seed user");
+            ids.push(id.to_string());
+        }
+        db.close().await.ok();
+        ids
+    }
+
+    pub async fn post_bearer(&self, path: &str, token: &str, body: Value) -> Response {
+        self.program().post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
+    pub async fn patch_bearer(&self, path: &str, token: &str, body: Value) -> Response {
+        self.program().patch(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
+    pub async fn delete_bearer(&self, path: &str, token: &str) -> Response {
+        self.program().delete(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    pub async fn json_bearer(&self, path: &str, token: &str) -> Value {
+        let res = self.get_bearer(path, token).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.expect("json")
+    }
+
+    /// A group owned by `token`'s user with the given other members; returns its id.
+    pub async fn group(&self, token: &str, name: &str, members: &[&str]) -> String {
+        let res = self.post_bearer("/api/chats/group", token, json!({"name": name, "participantIds": members})).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.expect("group");
+        body["chat"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Sends a message and returns it.
+    pub async fn say(&self, token: &str, chat: &str, text: &str) -> Value {
+        let client_id = uuid::Uuid::now_v7().to_string();
+        let res = self.post_bearer(&format!("/api/chats/{chat}/messages"), token, json!({"content": text, "clientId": client_id})).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "sending {text}");
+        let body: Value = res.json().await.expect("message");
+        body["message"].clone()
+    }
+}

@@ -2,8 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod chats;
 mod errors;
 mod helpers;
+mod live;
+mod live_client;
+mod messages;
 mod migrations;
 mod operations;
 mod pages;

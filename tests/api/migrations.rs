@@ -24,7 +24,7 @@ async fn migrations_roll_back_and_apply_again_with_a_working_search_index() {
     let app = spawn_app().await;
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
     Migrator::down(&db, None).await.unwrap();
-    assert!(Migrator::get_pending_migrations(&db).await.unwrap().len() >= 2);
+    assert!(Migrator::get_pending_migrations(&db).await.unwrap().len() >= 3);
     Migrator::up(&db, None).await.unwrap();
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 

@@ -45,9 +45,16 @@ pub fn client_ip(parts_extensions: &axum::http::Extensions) -> String {
 }
 
 fn bearer(request: &Request) -> Option<String> {
-    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+    if let Some(value) = request.headers().get(header::AUTHORIZATION) {
+        let (scheme, token) = value.to_str().ok()?.split_once(' ')?;
+        return scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned());
+    }
+    // WebSocket and EventSource clients cannot set headers: the live endpoints take ?token=.
+    if matches!(request.uri().path(), "/api/ws" | "/api/events") {
+        let query = request.uri().query()?;
+        return form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned());
+    }
+    None
 }
 
 pub async fn resolve_viewer(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {

@@ -16,6 +16,10 @@ pub async fn find_user(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<use
     user::Entity::find_by_id(id).one(db).await
 }
 
+pub async fn find_users(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())).all(db).await
+}
+
 pub async fn find_user_by_key(db: &impl ConnectionTrait, username_key: &str) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find().filter(user::Column::UsernameLower.eq(username_key)).one(db).await
 }

@@ -154,6 +154,9 @@ pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenRespo
 async fn refuse_unknown_refresh(state: &AppState, hash: &str) -> Result<AppError, AppError> {
     let Some(used) = repo::find_used_refresh(&state.db, hash).await? else { return Ok(invalid_refresh()) };
     repo::revoke_session(&state.db, used.session_id, Utc::now()).await?;
+    if let Some(session) = repo::find_session(&state.db, used.session_id).await? {
+        state.hub.close_session(session.user_id, session.id);
+    }
     tracing::warn!(session = %used.session_id, "refresh token reused; session revoked");
     Ok(AppError::new(401, "refresh_token_reused", "This sign-in was ended for safety. Please sign in again."))
 }
@@ -161,11 +164,16 @@ async fn refuse_unknown_refresh(state: &AppState, hash: &str) -> Result<AppError
 /// Ends this session, or every session of the user.
 pub async fn logout(state: &AppState, user_id: Uuid, session_id: Uuid, all: bool) -> Result<Vec<Uuid>, AppError> {
     let now = Utc::now();
-    if all {
-        return Ok(repo::revoke_all_sessions(&state.db, user_id, now).await?);
+    let revoked = if all {
+        repo::revoke_all_sessions(&state.db, user_id, now).await?
+    } else {
+        repo::revoke_session(&state.db, session_id, now).await?;
+        vec![session_id]
+    };
+    for id in &revoked {
+        state.hub.close_session(user_id, *id);
     }
-    repo::revoke_session(&state.db, session_id, now).await?;
-    Ok(vec![session_id])
+    Ok(revoked)
 }
 
 pub async fn list_sessions(state: &AppState, user_id: Uuid, current: Uuid) -> Result<Vec<SessionInfo>, AppError> {
@@ -189,6 +197,8 @@ pub async fn revoke_session(state: &AppState, user_id: Uuid, id: Uuid) -> Result
     match session {
         Some(s) if s.user_id == user_id && s.revoked_at.is_none() => {
             repo::revoke_session(&state.db, id, Utc::now()).await?;
+            // That device's live connections close at once.
+            state.hub.close_session(user_id, id);
             Ok(())
         }
         _ => Err(AppError::not_found()),
@@ -207,6 +217,23 @@ pub async fn active_session(state: &AppState, id: Uuid, ip: &str) -> Result<Opti
         repo::touch_session(&state.db, s.id, now, now + session_ttl(state), Some(ip.to_owned())).await?;
     }
     Ok(Some(s))
+}
+
+/// Public profiles of the given users, by id (unknown ids are left out).
+pub async fn users_by_ids(state: &AppState, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, User>, AppError> {
+    let rows = repo::find_users(&state.db, ids).await?;
+    Ok(rows.iter().map(|u| (u.id, to_user(u))).collect())
+}
+
+/// Stores a presence status (and last seen, when going offline).
+pub async fn set_presence(state: &AppState, user_id: Uuid, status: &str, last_seen: Option<chrono::DateTime<Utc>>) -> Result<User, AppError> {
+    let current = repo::find_user(&state.db, user_id).await?.ok_or_else(AppError::not_found)?;
+    let mut model = current.into_active_model();
+    model.status = Set(status.to_owned());
+    if last_seen.is_some() {
+        model.last_seen_at = Set(last_seen);
+    }
+    Ok(to_user(&repo::update_user(&state.db, model).await?))
 }
 
 pub async fn get_me(state: &AppState, user_id: Uuid) -> Result<User, AppError> {

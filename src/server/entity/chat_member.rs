@@ -14,6 +14,8 @@ pub struct Model {
     pub last_read_seq: i64,
     pub last_delivered_seq: i64,
     pub muted: bool,
+    pub last_read_at: Option<DateTimeUtc>,
+    pub last_delivered_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

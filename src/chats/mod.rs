@@ -1,0 +1,6 @@
+//! Conversations: direct chats (one per pair) and groups with roles; membership and read state.
+pub mod api;
+pub mod model;
+
+#[cfg(feature = "server")]
+pub mod server;

@@ -1,0 +1,4 @@
+//! Server side of chats: membership rules, queries and routes.
+pub mod repo;
+pub mod routes;
+pub mod service;

@@ -1,0 +1,420 @@
+//! Chat rules: who may create, see, change and leave a chat, and how the chat list is built.
+
+use super::repo;
+use crate::auth::server::service::users_by_ids;
+use crate::chats::model::*;
+use crate::error::AppError;
+use crate::messages::format::plain_text;
+use crate::messages::model::MessagePreview;
+use crate::realtime::model::ServerFrame;
+use crate::server::entity::{chat, chat_member, message};
+use crate::server::state::AppState;
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr, TransactionTrait};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// The chat and the caller's membership; a chat the caller is not in does not exist for them.
+pub async fn membership(state: &AppState, chat_id: Uuid, user_id: Uuid) -> Result<(chat::Model, chat_member::Model), AppError> {
+    let chat = repo::find_chat(&state.db, chat_id).await?.ok_or_else(AppError::not_found)?;
+    let member = repo::find_membership(&state.db, chat_id, user_id).await?.ok_or_else(AppError::not_found)?;
+    Ok((chat, member))
+}
+
+/// Ids of the chat's current members: who live events of the chat go to.
+pub async fn member_ids(state: &AppState, chat_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(repo::list_members(&state.db, &[chat_id]).await?.into_iter().map(|m| m.user_id).collect())
+}
+
+fn role_of(member: &chat_member::Model) -> Role {
+    Role::parse(&member.role).unwrap_or(Role::Member)
+}
+
+fn require_group(chat: &chat::Model) -> Result<(), AppError> {
+    if chat.kind == "group" { Ok(()) } else { Err(AppError::bad_request("not_a_group", "Only group chats have that.")) }
+}
+
+fn require_manager(member: &chat_member::Model) -> Result<(), AppError> {
+    if role_of(member).manages() { Ok(()) } else { Err(AppError::forbidden("forbidden", "Only the group's owner and admins can do that.")) }
+}
+
+fn direct_key(a: Uuid, b: Uuid) -> String {
+    let (low, high) = if a < b { (a, b) } else { (b, a) };
+    format!("{low}:{high}")
+}
+
+fn new_member(chat_id: Uuid, user_id: Uuid, role: Role) -> chat_member::ActiveModel {
+    chat_member::ActiveModel {
+        chat_id: Set(chat_id),
+        user_id: Set(user_id),
+        role: Set(role.as_str().to_owned()),
+        joined_at: Set(Utc::now()),
+        left_at: Set(None),
+        last_read_seq: Set(0),
+        last_delivered_seq: Set(0),
+        muted: Set(false),
+        last_read_at: Set(None),
+        last_delivered_at: Set(None),
+    }
+}
+
+/// The direct chat with another user: created once, then the same chat every time (`created` says which).
+pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(bool, Chat), AppError> {
+    if other == me {
+        return Err(AppError::bad_request("invalid_participant", "You cannot start a chat with yourself."));
+    }
+    if users_by_ids(state, &[other]).await?.is_empty() {
+        return Err(AppError::new(404, "user_not_found", "No such user."));
+    }
+    let key = direct_key(me, other);
+    if let Some(existing) = repo::find_direct(&state.db, &key).await? {
+        return Ok((false, view(state, me, existing, true).await?));
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let created = repo::create_chat(&txn, chat::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set("direct".to_owned()),
+        name: Set(None),
+        slug: Set(None),
+        direct_key: Set(Some(key.clone())),
+        avatar_media_id: Set(None),
+        owner_id: Set(None),
+        last_seq: Set(0),
+        last_activity_at: Set(now),
+        created_at: Set(now),
+        deleted_at: Set(None),
+    })
+    .await;
+    let chat = match created {
+        Ok(chat) => chat,
+        // Both people opened the chat at the same moment: the other request created it.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            let existing = repo::find_direct(&state.db, &key).await?.ok_or_else(AppError::internal)?;
+            return Ok((false, view(state, me, existing, true).await?));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for user in [me, other] {
+        repo::upsert_member(&txn, new_member(chat.id, user, Role::Member)).await?;
+    }
+    txn.commit().await?;
+    state.hub.send(&[me, other], &ServerFrame::ChatCreated { chat_id: chat.id });
+    Ok((true, view(state, me, chat, true).await?))
+}
+
+fn invalid_name(message: &'static str) -> AppError {
+    AppError::bad_request("invalid_group_name", message)
+}
+
+/// Checks that users exist and that none of them would exceed the group limit.
+async fn check_joiners(state: &AppState, users: &[Uuid]) -> Result<(), AppError> {
+    let found = users_by_ids(state, users).await?;
+    if let Some(missing) = users.iter().find(|u| !found.contains_key(u)) {
+        return Err(AppError::bad_request("unknown_user", format!("No user with id {missing}.")));
+    }
+    for user in users {
+        if repo::count_groups_of(&state.db, *user).await? >= MAX_GROUPS_PER_USER {
+            let name = found.get(user).map(|u| u.display_name.clone()).unwrap_or_default();
+            return Err(AppError::conflict("too_many_groups", format!("{name} is already in {MAX_GROUPS_PER_USER} groups, the most allowed.")));
+        }
+    }
+    Ok(())
+}
+
+pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -> Result<Chat, AppError> {
+    let name = GroupName::parse(&req.name).map_err(invalid_name)?;
+    let mut seen = HashSet::from([me]);
+    let others: Vec<Uuid> = req.participant_ids.into_iter().filter(|id| seen.insert(*id)).collect();
+    if others.len() + 1 > MAX_GROUP_MEMBERS {
+        return Err(AppError::bad_request("too_many_members", format!("Groups have at most {MAX_GROUP_MEMBERS} members.")));
+    }
+    let mut everyone = vec![me];
+    everyone.extend(&others);
+    check_joiners(state, &everyone).await?;
+    let slug = free_slug(state, &name).await?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let chat = repo::create_chat(&txn, chat::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set("group".to_owned()),
+        name: Set(Some(name.as_str().to_owned())),
+        slug: Set(Some(slug)),
+        direct_key: Set(None),
+        avatar_media_id: Set(None),
+        owner_id: Set(Some(me)),
+        last_seq: Set(0),
+        last_activity_at: Set(now),
+        created_at: Set(now),
+        deleted_at: Set(None),
+    })
+    .await?;
+    repo::upsert_member(&txn, new_member(chat.id, me, Role::Owner)).await?;
+    for user in &others {
+        repo::upsert_member(&txn, new_member(chat.id, *user, Role::Member)).await?;
+    }
+    txn.commit().await?;
+    state.hub.send(&everyone, &ServerFrame::ChatCreated { chat_id: chat.id });
+    view(state, me, chat, true).await
+}
+
+/// "team-lunch-k3x9q2": readable, and unguessable enough that slugs do not enumerate groups.
+async fn free_slug(state: &AppState, name: &GroupName) -> Result<String, AppError> {
+    for _ in 0..5 {
+        let slug = format!("{}-{}", name.slug_base(), slug_suffix());
+        if !repo::slug_taken(&state.db, &slug).await? {
+            return Ok(slug);
+        }
+    }
+    Err(AppError::internal())
+}
+
+/// Six random characters from an alphabet without look-alikes (no l, o, 0, 1).
+fn slug_suffix() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..6).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+pub async fn list_chats(state: &AppState, me: Uuid) -> Result<Vec<Chat>, AppError> {
+    let chats = repo::list_chats_of(&state.db, me).await?;
+    let mut out = Vec::with_capacity(chats.len());
+    for chat in chats {
+        // The list shows the other person of a direct chat; group members load with the chat.
+        let with_members = chat.kind == "direct";
+        out.push(view(state, me, chat, with_members).await?);
+    }
+    Ok(out)
+}
+
+pub async fn get_chat(state: &AppState, me: Uuid, id: Uuid) -> Result<Chat, AppError> {
+    let (chat, _) = membership(state, id, me).await?;
+    view(state, me, chat, true).await
+}
+
+pub async fn get_chat_by_slug(state: &AppState, me: Uuid, slug: &str) -> Result<Chat, AppError> {
+    let chat = repo::find_chat_by_slug(&state.db, slug).await?.ok_or_else(AppError::not_found)?;
+    get_chat(state, me, chat.id).await
+}
+
+/// A chat as the given member sees it.
+async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool) -> Result<Chat, AppError> {
+    let members = repo::list_members(&state.db, &[chat.id]).await?;
+    let my_read = members.iter().find(|m| m.user_id == me).map_or(0, |m| m.last_read_seq);
+    let shown: Vec<&chat_member::Model> = if with_members {
+        members.iter().filter(|m| chat.kind == "group" || m.user_id != me).collect()
+    } else {
+        Vec::new()
+    };
+    let ids: Vec<Uuid> = shown.iter().map(|m| m.user_id).collect();
+    let users = users_by_ids(state, &ids).await?;
+    let members = shown
+        .into_iter()
+        .filter_map(|m| {
+            users.get(&m.user_id).map(|user| ChatMember {
+                user: user.clone(),
+                role: m.role.clone(),
+                last_read_seq: m.last_read_seq,
+                last_delivered_seq: m.last_delivered_seq,
+            })
+        })
+        .collect();
+    let last = repo::last_message(&state.db, &chat).await?;
+    let unread = repo::count_unread(&state.db, chat.id, me, my_read).await?;
+    Ok(Chat {
+        id: chat.id,
+        kind: chat.kind,
+        name: chat.name,
+        slug: chat.slug,
+        avatar_url: chat.avatar_media_id.map(|id| format!("/api/media/{id}/thumbnail")),
+        members,
+        last_message: last.as_ref().map(preview),
+        last_seq: chat.last_seq,
+        unread_count: i64::try_from(unread).unwrap_or(i64::MAX),
+        last_activity_at: chat.last_activity_at,
+        created_at: chat.created_at,
+    })
+}
+
+pub fn preview(m: &message::Model) -> MessagePreview {
+    MessagePreview {
+        id: m.id,
+        seq: m.seq,
+        sender_id: m.sender_id,
+        snippet: plain_text(&m.content).chars().take(120).collect(),
+        deleted: m.deleted_at.is_some(),
+        created_at: m.created_at,
+    }
+}
+
+pub async fn update_chat(state: &AppState, me: Uuid, id: Uuid, req: UpdateChatRequest) -> Result<Chat, AppError> {
+    let (chat, member) = membership(state, id, me).await?;
+    require_group(&chat)?;
+    require_manager(&member)?;
+    let mut model = chat.into_active_model();
+    if let Some(raw) = &req.name {
+        model.name = Set(Some(GroupName::parse(raw).map_err(invalid_name)?.as_str().to_owned()));
+    }
+    if let Some(media_id) = req.avatar_media_id {
+        use sea_orm::EntityTrait;
+        let owned = crate::server::entity::media::Entity::find_by_id(media_id).one(&state.db).await?;
+        if owned.is_none_or(|m| m.uploader_id != me) {
+            return Err(AppError::bad_request("invalid_media", "That image does not exist or is not yours."));
+        }
+        model.avatar_media_id = Set(Some(media_id));
+    }
+    let chat = repo::update_chat(&state.db, model).await?;
+    announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await?;
+    view(state, me, chat, true).await
+}
+
+/// Sends a frame to the chat's current members.
+async fn announce(state: &AppState, chat_id: Uuid, frame: ServerFrame) -> Result<(), AppError> {
+    let members = member_ids(state, chat_id).await?;
+    state.hub.send(&members, &frame);
+    Ok(())
+}
+
+/// Deletes a group for everyone (owner only).
+pub async fn delete_chat(state: &AppState, me: Uuid, id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let (chat, member) = membership(state, id, me).await?;
+    require_group(&chat)?;
+    if role_of(&member) != Role::Owner {
+        return Err(AppError::forbidden("forbidden", "Only the group's owner can delete it."));
+    }
+    let recipients = member_ids(state, id).await?;
+    let mut model = chat.into_active_model();
+    model.deleted_at = Set(Some(Utc::now()));
+    repo::update_chat(&state.db, model).await?;
+    state.hub.send(&recipients, &ServerFrame::ChatDeleted { chat_id: id });
+    Ok(recipients)
+}
+
+pub async fn add_members(state: &AppState, me: Uuid, id: Uuid, req: AddMembersRequest) -> Result<Vec<Uuid>, AppError> {
+    let (chat, member) = membership(state, id, me).await?;
+    require_group(&chat)?;
+    require_manager(&member)?;
+    let current: HashSet<Uuid> = member_ids(state, id).await?.into_iter().collect();
+    let mut seen = HashSet::new();
+    let joining: Vec<Uuid> = req.user_ids.into_iter().filter(|u| !current.contains(u) && seen.insert(*u)).collect();
+    if current.len() + joining.len() > MAX_GROUP_MEMBERS {
+        return Err(AppError::conflict("group_full", format!("Groups have at most {MAX_GROUP_MEMBERS} members.")));
+    }
+    check_joiners(state, &joining).await?;
+    let txn = state.db.begin().await?;
+    for user in &joining {
+        repo::upsert_member(&txn, new_member(id, *user, Role::Member)).await?;
+    }
+    txn.commit().await?;
+    for user in &joining {
+        announce(state, id, ServerFrame::MemberAdded { chat_id: id, user_id: *user }).await?;
+    }
+    Ok(joining)
+}
+
+pub async fn remove_member(state: &AppState, me: Uuid, id: Uuid, target: Uuid) -> Result<(), AppError> {
+    if target == me {
+        return leave(state, me, id).await;
+    }
+    let (chat, member) = membership(state, id, me).await?;
+    require_group(&chat)?;
+    require_manager(&member)?;
+    let target_member = repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
+    let (mine, theirs) = (role_of(&member), role_of(&target_member));
+    if theirs == Role::Owner || (mine == Role::Admin && theirs == Role::Admin) {
+        return Err(AppError::forbidden("forbidden", "You cannot remove that member."));
+    }
+    repo::mark_left(&state.db, id, target, Utc::now()).await?;
+    let frame = ServerFrame::MemberRemoved { chat_id: id, user_id: target };
+    announce(state, id, frame.clone()).await?;
+    state.hub.send(&[target], &frame);
+    Ok(())
+}
+
+pub async fn change_role(state: &AppState, me: Uuid, id: Uuid, target: Uuid, req: UpdateMemberRequest) -> Result<(), AppError> {
+    let role = Role::parse(&req.role).ok_or_else(|| AppError::bad_request("invalid_role", "A role is owner, admin or member."))?;
+    let (chat, member) = membership(state, id, me).await?;
+    require_group(&chat)?;
+    if role_of(&member) != Role::Owner {
+        return Err(AppError::forbidden("forbidden", "Only the group's owner can change roles."));
+    }
+    if target == me {
+        return Err(AppError::bad_request("invalid_participant", "Hand ownership to someone else instead."));
+    }
+    repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
+    let txn = state.db.begin().await?;
+    repo::set_role(&txn, id, target, role.as_str()).await?;
+    if role == Role::Owner {
+        repo::set_role(&txn, id, me, Role::Admin.as_str()).await?;
+        let mut model = chat.into_active_model();
+        model.owner_id = Set(Some(target));
+        repo::update_chat(&txn, model).await?;
+    }
+    txn.commit().await?;
+    announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await
+
+}
+
+/// Leaves a group. The owner hands ownership over first, unless they are the last one there.
+pub async fn leave(state: &AppState, me: Uuid, id: Uuid) -> Result<(), AppError> {
+    let (chat, member) = membership(state, id, me).await?;
+    require_group(&chat)?;
+    let others = repo::count_members(&state.db, id).await?.saturating_sub(1);
+    if role_of(&member) == Role::Owner && others > 0 {
+        return Err(AppError::conflict("owner_must_transfer", "Hand ownership to another member before leaving."));
+    }
+    repo::mark_left(&state.db, id, me, Utc::now()).await?;
+    let frame = ServerFrame::MemberRemoved { chat_id: id, user_id: me };
+    announce(state, id, frame.clone()).await?;
+    state.hub.send(&[me], &frame);
+    if others == 0 {
+        let mut model = chat.into_active_model();
+        model.deleted_at = Set(Some(Utc::now()));
+        repo::update_chat(&state.db, model).await?;
+    }
+    Ok(())
+}
+
+/// Marks everything up to `seq` read (never moves backwards; capped at the latest message).
+pub async fn mark_read(state: &AppState, me: Uuid, id: Uuid, seq: i64) -> Result<Option<i64>, AppError> {
+    if seq < 0 {
+        return Err(AppError::bad_request("invalid_seq", "seq cannot be negative."));
+    }
+    let (chat, _) = membership(state, id, me).await?;
+    let seq = seq.min(chat.last_seq);
+    let moved = repo::advance_read(&state.db, id, me, seq, Utc::now()).await?;
+    Ok(moved.then_some(seq))
+}
+
+/// A sender has read their own message: moves their positions to `seq` inside the send transaction.
+pub async fn mark_sent_read(db: &impl sea_orm::ConnectionTrait, chat_id: Uuid, me: Uuid, seq: i64, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+    repo::advance_read(db, chat_id, me, seq, now).await?;
+    Ok(())
+}
+
+/// Current members with their read and delivered positions.
+pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<chat_member::Model>, AppError> {
+    Ok(repo::list_members(&state.db, &[chat_id]).await?)
+}
+
+/// Everyone who shares at least one chat with the user (the user excluded): who sees their presence.
+pub async fn people_sharing_chats(state: &AppState, me: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let chat_ids: Vec<Uuid> = repo::list_chats_of(&state.db, me).await?.into_iter().map(|c| c.id).collect();
+    let mut people: Vec<Uuid> = repo::list_members(&state.db, &chat_ids).await?.into_iter().map(|m| m.user_id).filter(|u| *u != me).collect();
+    people.sort_unstable();
+    people.dedup();
+    Ok(people)
+}
+
+/// Moves the delivered position forward; returns the member's (read, delivered) when it moved.
+pub async fn mark_delivered(state: &AppState, me: Uuid, id: Uuid, seq: i64) -> Result<Option<(i64, i64)>, AppError> {
+    let (chat, _) = membership(state, id, me).await?;
+    let seq = seq.min(chat.last_seq);
+    if !repo::advance_delivered(&state.db, id, me, seq, Utc::now()).await? {
+        return Ok(None);
+    }
+    let member = repo::find_membership(&state.db, id, me).await?.ok_or_else(AppError::not_found)?;
+    Ok(Some((member.last_read_seq, member.last_delivered_seq)))
+}

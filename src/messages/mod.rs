@@ -1,0 +1,8 @@
+//! Messages: sending (idempotent, ordered by a per-chat seq), history, edits, deletes,
+//! replies, reactions, receipts, and the formatting they are shown with.
+pub mod api;
+pub mod format;
+pub mod model;
+
+#[cfg(feature = "server")]
+pub mod server;

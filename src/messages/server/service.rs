@@ -1,0 +1,274 @@
+//! Message rules: sending (idempotent by clientId, gapless seq), history, edits, deletes,
+//! reactions and receipts. Every function first checks that the caller is in the chat.
+
+use super::repo;
+use crate::auth::server::service::users_by_ids;
+use crate::chats::model::Role;
+use crate::chats::server::service as chats;
+use crate::error::AppError;
+use crate::messages::format::plain_text;
+use crate::messages::model::*;
+use crate::realtime::model::ServerFrame;
+use crate::realtime::server::service as live;
+use crate::server::entity::{chat, chat_member, message};
+use crate::server::state::AppState;
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, SqlErr, TransactionTrait};
+use std::collections::{BTreeMap, HashSet};
+use uuid::Uuid;
+
+fn bad((code, message): (&'static str, &'static str)) -> AppError {
+    AppError::bad_request(code, message)
+}
+
+/// Sends a message. Returns whether it was created now (false: a retry of an earlier send).
+pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageRequest) -> Result<(bool, Message), AppError> {
+    let body = MessageBody::parse(&req.content).map_err(bad)?;
+    let client_id = ClientId::parse(&req.client_id).map_err(bad)?;
+    if !req.media_ids.is_empty() {
+        return Err(AppError::bad_request("invalid_media", "Images cannot be attached yet."));
+    }
+    chats::membership(state, chat_id, me).await?;
+    if let Some(existing) = repo::find_by_client_id(&state.db, me, client_id.as_str()).await? {
+        return retried(state, me, chat_id, existing).await;
+    }
+    state.rate_limiter.messages.check(&me.to_string())?;
+    if let Some(reply_id) = req.reply_to_id {
+        let target = repo::find_message(&state.db, reply_id).await?;
+        if target.is_none_or(|m| m.chat_id != chat_id) {
+            return Err(AppError::bad_request("invalid_reply", "That message is not in this chat."));
+        }
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let seq = repo::next_seq(&txn, chat_id, now).await?.ok_or_else(AppError::not_found)?;
+    let inserted = repo::create_message(&txn, message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        chat_id: Set(chat_id),
+        seq: Set(seq),
+        sender_id: Set(me),
+        client_id: Set(client_id.as_str().to_owned()),
+        content: Set(body.as_str().to_owned()),
+        reply_to_id: Set(req.reply_to_id),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        created_at: Set(now),
+    })
+    .await;
+    let created = match inserted {
+        Ok(m) => m,
+        // A concurrent retry with the same clientId committed first: answer with its message.
+        // Rolling back also returns the seq we took, so no gap is left behind.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            let existing = repo::find_by_client_id(&state.db, me, client_id.as_str()).await?.ok_or_else(AppError::internal)?;
+            return retried(state, me, chat_id, existing).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // The sender has read what they sent.
+    chats::mark_sent_read(&txn, chat_id, me, seq, now).await?;
+    txn.commit().await?;
+    let message = assemble(state, me, vec![created]).await?.pop().ok_or_else(AppError::internal)?;
+    // Committed first, announced second: a live frame never names a message the database lacks.
+    live::to_chat(state, chat_id, ServerFrame::MessageNew(message.clone())).await?;
+    Ok((true, message))
+}
+
+async fn retried(state: &AppState, me: Uuid, chat_id: Uuid, existing: message::Model) -> Result<(bool, Message), AppError> {
+    if existing.chat_id != chat_id {
+        return Err(AppError::conflict("client_id_reused", "This clientId was already used for another chat."));
+    }
+    let message = assemble(state, me, vec![existing]).await?.pop().ok_or_else(AppError::internal)?;
+    Ok((false, message))
+}
+
+/// Which part of the history to load.
+pub enum Window {
+    Latest,
+    Before(i64),
+    After(i64),
+    Around(Uuid),
+}
+
+pub async fn history(state: &AppState, me: Uuid, chat_id: Uuid, window: Window, limit: u64) -> Result<MessagesResponse, AppError> {
+    chats::membership(state, chat_id, me).await?;
+    let limit = limit.clamp(1, 100);
+    let (rows, has_more) = match window {
+        Window::Latest => newest_first(state, chat_id, None, limit).await?,
+        Window::Before(seq) => newest_first(state, chat_id, Some(seq), limit).await?,
+        Window::After(seq) => {
+            let mut rows = repo::page(&state.db, chat_id, Some(seq), None, limit + 1).await?;
+            let more = rows.len() as u64 > limit;
+            rows.truncate(limit as usize);
+            (rows, more)
+        }
+        Window::Around(id) => {
+            let target = repo::find_message(&state.db, id).await?.filter(|m| m.chat_id == chat_id).ok_or_else(AppError::not_found)?;
+            let (mut rows, more_before) = newest_first(state, chat_id, Some(target.seq), limit / 2).await?;
+            // Half before, the target, the rest after: `limit` in all.
+            let after_count = limit.saturating_sub(rows.len() as u64 + 1);
+            let after = repo::page(&state.db, chat_id, Some(target.seq), None, after_count).await?;
+            rows.push(target);
+            rows.extend(after);
+            (rows, more_before)
+        }
+    };
+    // Catching up counts as delivery, like receiving the messages live.
+    if let Some(newest) = rows.iter().map(|m| m.seq).max() {
+        live::delivered(state, me, chat_id, newest).await?;
+    }
+    Ok(MessagesResponse { messages: assemble(state, me, rows).await?, has_more })
+}
+
+/// The `limit` messages before `before` (or the newest), in ascending order, and whether older ones exist.
+async fn newest_first(state: &AppState, chat_id: Uuid, before: Option<i64>, limit: u64) -> Result<(Vec<message::Model>, bool), AppError> {
+    let mut rows = repo::page(&state.db, chat_id, None, before, limit + 1).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    rows.reverse();
+    Ok((rows, more))
+}
+
+/// A message the caller can see, with its chat and the caller's membership.
+async fn visible(state: &AppState, me: Uuid, id: Uuid) -> Result<(message::Model, chat::Model, chat_member::Model), AppError> {
+    let message = repo::find_message(&state.db, id).await?.ok_or_else(AppError::not_found)?;
+    let (chat, member) = chats::membership(state, message.chat_id, me).await?;
+    Ok((message, chat, member))
+}
+
+pub async fn get(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, AppError> {
+    let (message, _, _) = visible(state, me, id).await?;
+    assemble(state, me, vec![message]).await?.pop().ok_or_else(AppError::internal)
+}
+
+pub async fn edit(state: &AppState, me: Uuid, id: Uuid, content: &str) -> Result<Message, AppError> {
+    let (message, _, _) = visible(state, me, id).await?;
+    if message.sender_id != me {
+        return Err(AppError::forbidden("forbidden", "You can edit only your own messages."));
+    }
+    if message.deleted_at.is_some() {
+        return Err(AppError::conflict("message_deleted", "This message was deleted."));
+    }
+    let body = MessageBody::parse(content).map_err(bad)?;
+    if body.as_str() != message.content {
+        let now = Utc::now();
+        let txn = state.db.begin().await?;
+        repo::update_content(&txn, id, body.as_str(), now).await?;
+        repo::create_edit(&txn, id, &message.content, now).await?;
+        txn.commit().await?;
+        let edited = get(state, me, id).await?;
+        live::to_chat(state, message.chat_id, ServerFrame::MessageEdited(edited.clone())).await?;
+        return Ok(edited);
+    }
+    get(state, me, id).await
+}
+
+/// Deletes a message for everyone: your own, or any in a group you own or administer.
+pub async fn delete(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, AppError> {
+    let (message, chat, member) = visible(state, me, id).await?;
+    let moderator = chat.kind == "group" && Role::parse(&member.role).is_some_and(Role::manages);
+    if message.sender_id != me && !moderator {
+        return Err(AppError::forbidden("forbidden", "You can delete only your own messages."));
+    }
+    if message.deleted_at.is_none() {
+        let txn = state.db.begin().await?;
+        repo::erase(&txn, id, Utc::now()).await?;
+        txn.commit().await?;
+        let frame = ServerFrame::MessageDeleted { chat_id: message.chat_id, message_id: id, seq: message.seq };
+        live::to_chat(state, message.chat_id, frame).await?;
+    }
+    get(state, me, id).await
+}
+
+pub async fn edits(state: &AppState, me: Uuid, id: Uuid) -> Result<Vec<Edit>, AppError> {
+    visible(state, me, id).await?;
+    let rows = repo::list_edits(&state.db, id).await?;
+    Ok(rows.into_iter().map(|e| Edit { content: e.content, edited_at: e.edited_at }).collect())
+}
+
+pub async fn receipts(state: &AppState, me: Uuid, id: Uuid) -> Result<ReceiptsResponse, AppError> {
+    let (message, _, _) = visible(state, me, id).await?;
+    let members = chats::members(state, message.chat_id).await?;
+    let others = members.iter().filter(|m| m.user_id != message.sender_id);
+    let read_by = others.clone().filter(|m| m.last_read_seq >= message.seq).map(|m| Receipt { user_id: m.user_id, at: m.last_read_at }).collect();
+    let delivered_to = others
+        .filter(|m| m.last_delivered_seq >= message.seq)
+        .map(|m| Receipt { user_id: m.user_id, at: m.last_delivered_at })
+        .collect();
+    Ok(ReceiptsResponse { read_by, delivered_to })
+}
+
+/// Adds the caller's reaction; returns false when it was already there.
+pub async fn react(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<bool, AppError> {
+    let emoji = Emoji::parse(emoji).map_err(bad)?;
+    let (message, _, _) = visible(state, me, id).await?;
+    if message.deleted_at.is_some() {
+        return Err(AppError::conflict("message_deleted", "This message was deleted."));
+    }
+    let added = repo::create_reaction(&state.db, id, me, emoji.as_str()).await?;
+    if added {
+        let frame = ServerFrame::ReactionAdded { chat_id: message.chat_id, message_id: id, user_id: me, emoji: emoji.as_str().to_owned() };
+        live::to_chat(state, message.chat_id, frame).await?;
+    }
+    Ok(added)
+}
+
+pub async fn unreact(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<bool, AppError> {
+    let emoji = Emoji::parse(emoji).map_err(bad)?;
+    let (message, _, _) = visible(state, me, id).await?;
+    let removed = repo::delete_reaction(&state.db, id, me, emoji.as_str()).await?;
+    if removed {
+        let frame = ServerFrame::ReactionRemoved { chat_id: message.chat_id, message_id: id, user_id: me, emoji: emoji.as_str().to_owned() };
+        live::to_chat(state, message.chat_id, frame).await?;
+    }
+    Ok(removed)
+}
+
+/// Turns rows into API messages: senders, reply previews and reaction counts, in a few queries.
+async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Result<Vec<Message>, AppError> {
+    let reply_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.reply_to_id).collect();
+    let replies = repo::find_messages(&state.db, &reply_ids).await?;
+    let people: Vec<Uuid> = rows.iter().chain(&replies).map(|m| m.sender_id).collect::<HashSet<_>>().into_iter().collect();
+    let users = users_by_ids(state, &people).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut reactions: BTreeMap<Uuid, Vec<ReactionCount>> = BTreeMap::new();
+    for r in repo::list_reactions(&state.db, &ids).await? {
+        let list = reactions.entry(r.message_id).or_default();
+        match list.iter_mut().find(|c| c.emoji == r.emoji) {
+            Some(count) => {
+                count.count += 1;
+                count.me |= r.user_id == me;
+            }
+            None => list.push(ReactionCount { emoji: r.emoji, count: 1, me: r.user_id == me }),
+        }
+    }
+    let name_of = |id: Uuid| users.get(&id).map(|u| u.display_name.clone()).unwrap_or_else(|| "Deleted user".to_owned());
+    rows.into_iter()
+        .map(|m| {
+            let sender = users.get(&m.sender_id).cloned().ok_or_else(AppError::internal)?;
+            let reply_to = m.reply_to_id.and_then(|rid| replies.iter().find(|r| r.id == rid)).map(|r| ReplyPreview {
+                id: r.id,
+                seq: r.seq,
+                sender_id: r.sender_id,
+                sender_name: name_of(r.sender_id),
+                snippet: plain_text(&r.content).chars().take(120).collect(),
+                deleted: r.deleted_at.is_some(),
+            });
+            Ok(Message {
+                reactions: reactions.remove(&m.id).unwrap_or_default(),
+                id: m.id,
+                chat_id: m.chat_id,
+                seq: m.seq,
+                sender,
+                content: m.content,
+                client_id: m.client_id,
+                reply_to,
+                media: Vec::new(),
+                edited_at: m.edited_at,
+                deleted_at: m.deleted_at,
+                created_at: m.created_at,
+            })
+        })
+        .collect()
+}

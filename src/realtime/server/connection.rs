@@ -1,0 +1,119 @@
+//! One live connection, whatever the transport: registration with the hub, presence,
+//! delivery marks (batched each second), and the client frames a WebSocket may send.
+
+use super::hub::{ConnGuard, Event};
+use super::service;
+use crate::auth::server::extract::Viewer;
+use crate::error::AppError;
+use crate::messages::model::SendMessageRequest;
+use crate::messages::server::service as messages;
+use crate::realtime::model::{ClientFrame, ServerFrame};
+use crate::server::state::AppState;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{Notify, mpsc};
+use uuid::Uuid;
+
+pub struct Live {
+    pub state: AppState,
+    pub viewer: Viewer,
+    pub events: mpsc::Receiver<Event>,
+    pub close: Arc<Notify>,
+    guard: Option<ConnGuard>,
+    /// Highest seq per chat sent on this connection and not yet recorded as delivered.
+    delivered: HashMap<Uuid, i64>,
+}
+
+impl Live {
+    pub async fn open(state: AppState, viewer: Viewer) -> Self {
+        let registration = state.hub.register(viewer.user_id, viewer.session_id);
+        if registration.first
+            && let Err(e) = service::set_presence(&state, viewer.user_id, "online").await
+        {
+            tracing::warn!(error = %e, "marking a user online");
+        }
+        metrics::gauge!("live_connections").increment(1.0);
+        Self {
+            state,
+            viewer,
+            events: registration.events,
+            close: registration.close,
+            guard: Some(registration.guard),
+            delivered: HashMap::new(),
+        }
+    }
+
+    pub fn ready(&self, resync: bool) -> String {
+        frame_json(&ServerFrame::Ready { user_id: self.viewer.user_id, session_id: self.viewer.session_id, resync })
+    }
+
+    /// Remembers that a message reached this client.
+    pub fn sent(&mut self, event: &Event) {
+        if let Some((chat, seq)) = event.delivers {
+            let entry = self.delivered.entry(chat).or_insert(seq);
+            *entry = (*entry).max(seq);
+        }
+    }
+
+    /// Records delivered positions and tells the chats (at most once a second per connection).
+    pub async fn flush_deliveries(&mut self) {
+        for (chat, seq) in std::mem::take(&mut self.delivered) {
+            if let Err(e) = service::delivered(&self.state, self.viewer.user_id, chat, seq).await {
+                tracing::debug!(error = %e, "recording delivery");
+            }
+        }
+    }
+
+    /// Handles one frame a WebSocket client sent; returns the answer to send back, if any.
+    pub async fn handle(&self, text: &str) -> Option<ServerFrame> {
+        let frame = match serde_json::from_str::<ClientFrame>(text) {
+            Ok(frame) => frame,
+            Err(_) => return Some(error_frame(None, AppError::bad_request("invalid_frame", "That frame is not one this server understands."))),
+        };
+        let me = self.viewer.user_id;
+        let state = &self.state;
+        let outcome = match frame {
+            ClientFrame::MessageSend { chat_id, content, client_id, reply_to_id, media_ids } => {
+                let req = SendMessageRequest { content, client_id: client_id.clone(), reply_to_id, media_ids };
+                return Some(match messages::send(state, me, chat_id, req).await {
+                    Ok((_, message)) => ServerFrame::Ack { client_id, message },
+                    Err(e) => error_frame(Some(client_id), e),
+                });
+            }
+            ClientFrame::Typing { chat_id, typing } => service::typing(state, me, chat_id, typing).await,
+            ClientFrame::Presence { status } => service::set_presence(state, me, &status).await,
+            ClientFrame::Read { chat_id, seq } => service::read(state, me, chat_id, seq).await,
+            ClientFrame::Ping {} => return Some(ServerFrame::Pong {}),
+        };
+        outcome.err().map(|e| error_frame(None, e))
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        metrics::gauge!("live_connections").decrement(1.0);
+        drop(self.guard.take());
+        let (state, user) = (self.state.clone(), self.viewer.user_id);
+        let pending = std::mem::take(&mut self.delivered);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for (chat, seq) in pending {
+                    let _ = service::delivered(&state, user, chat, seq).await;
+                }
+                if !state.hub.is_online(user)
+                    && let Err(e) = service::set_presence(&state, user, "offline").await
+                {
+                    tracing::warn!(error = %e, "marking a user offline");
+                }
+            });
+        }
+    }
+}
+
+pub fn frame_json(frame: &ServerFrame) -> String {
+    serde_json::to_string(frame).unwrap_or_default()
+}
+
+fn error_frame(client_id: Option<String>, err: AppError) -> ServerFrame {
+    ServerFrame::Error { client_id, code: err.code, message: err.message }
+}

@@ -1,0 +1,160 @@
+//! The live transports: `GET /api/ws` (WebSocket) and `GET /api/events` (server-sent events).
+
+use super::connection::{Live, frame_json};
+use super::hub::Event;
+use crate::auth::server::extract::{AuthVia, Viewer};
+use crate::error::{AppError, ErrorBody};
+use crate::server::router::ApiRoute;
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::{SinkExt, StreamExt, stream::Stream};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+/// A client that has sent nothing (not even a pong) for this long is gone.
+const DEAD_AFTER: Duration = Duration::from_secs(60);
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// Largest frame a client may send: a 10,000-character message with room to spare.
+const MAX_CLIENT_FRAME: usize = 64 * 1024;
+
+pub fn routes() -> Vec<ApiRoute> {
+    vec![ApiRoute::new("GET", "/api/ws", get(websocket)), ApiRoute::new("GET", "/api/events", get(events))]
+}
+
+/// Live updates over WebSocket (cookie, or `?token=<accessToken>`).
+#[utoipa::path(get, path = "/api/ws", tag = "live", params(("token" = Option<String>, Query, description = "access token, for clients without the cookie")),
+    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn websocket(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+    // Browsers send cookies with cross-site WebSocket handshakes: refuse other origins.
+    if viewer.via == AuthVia::Cookie && !same_origin(&headers) {
+        return AppError::forbidden("origin_rejected", "WebSocket connections are accepted from this site only.").into_response();
+    }
+    upgrade.max_message_size(MAX_CLIENT_FRAME).on_upgrade(move |socket| run_socket(state, viewer, socket))
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/')) == Some(host),
+        _ => false,
+    }
+}
+
+async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
+    let mut live = Live::open(state, viewer).await;
+    let (mut sink, mut stream) = socket.split();
+    if sink.send(Message::Text(live.ready(false).into())).await.is_err() {
+        return;
+    }
+    let mut heartbeat = tokio::time::interval(PING_EVERY);
+    let mut flush = tokio::time::interval(Duration::from_secs(1));
+    let mut last_heard = Instant::now();
+    loop {
+        tokio::select! {
+            () = live.close.notified() => {
+                // Say why (session.revoked) before closing: send what is already queued.
+                while let Ok(event) = live.events.try_recv() {
+                    let _ = sink.send(Message::Text(event.json.to_string().into())).await;
+                }
+                break;
+            }
+            event = live.events.recv() => {
+                let Some(event) = event else { break };
+                if sink.send(Message::Text(event.json.to_string().into())).await.is_err() {
+                    break;
+                }
+                live.sent(&event);
+            }
+            incoming = stream.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    last_heard = Instant::now();
+                    if let Some(reply) = live.handle(text.as_str()).await
+                        && sink.send(Message::Text(frame_json(&reply).into())).await.is_err()
+                    {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => last_heard = Instant::now(),
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > DEAD_AFTER || sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+            _ = flush.tick() => live.flush_deliveries().await,
+        }
+    }
+    let _ = sink.close().await;
+}
+
+/// Live updates as server-sent events; send `Last-Event-ID` to resume after a drop.
+#[utoipa::path(get, path = "/api/events", tag = "live", params(("token" = Option<String>, Query, description = "access token, for clients without the cookie")),
+    responses((status = 200, content_type = "text/event-stream", description = "frames as JSON in each event's data"), (status = 401, body = ErrorBody)))]
+pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let live = Live::open(state.clone(), viewer.clone()).await;
+    let (backlog, resync) = match last_id {
+        Some(id) => match state.hub.replay_since(viewer.user_id, id) {
+            Some(missed) => (missed, false),
+            None => (Vec::new(), true),
+        },
+        None => (Vec::new(), false),
+    };
+    // Frames queued after registering may also be in the backlog: skip what was replayed.
+    let replayed_up_to = backlog.last().map(|e| e.id).or(last_id).unwrap_or(0);
+    let ready = SseEvent::default().data(live.ready(resync));
+    let stream = futures_util::stream::unfold(
+        SseState { live, ready: Some(ready), backlog: backlog.into(), replayed_up_to, closing: false, flush: tokio::time::interval(Duration::from_secs(1)) },
+        next_sse_event,
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+struct SseState {
+    live: Live,
+    ready: Option<SseEvent>,
+    backlog: VecDeque<Event>,
+    replayed_up_to: u64,
+    closing: bool,
+    flush: tokio::time::Interval,
+}
+
+fn sse_event(event: &Event) -> SseEvent {
+    SseEvent::default().id(event.id.to_string()).data(event.json.as_ref())
+}
+
+async fn next_sse_event(mut st: SseState) -> Option<(Result<SseEvent, Infallible>, SseState)> {
+    if let Some(ready) = st.ready.take() {
+        return Some((Ok(ready), st));
+    }
+    if let Some(event) = st.backlog.pop_front() {
+        st.live.sent(&event);
+        return Some((Ok(sse_event(&event)), st));
+    }
+    loop {
+        if st.closing {
+            let event = st.live.events.try_recv().ok()?;
+            return Some((Ok(sse_event(&event)), st));
+        }
+        tokio::select! {
+            () = st.live.close.notified() => st.closing = true,
+            event = st.live.events.recv() => match event {
+                Some(event) if event.id <= st.replayed_up_to => continue,
+                Some(event) => {
+                    st.live.sent(&event);
+                    return Some((Ok(sse_event(&event)), st));
+                }
+                None => return None,
+            },
+            _ = st.flush.tick() => st.live.flush_deliveries().await,
+        }
+    }
+}

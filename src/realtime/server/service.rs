@@ -1,0 +1,59 @@
+//! Who receives which live frame, presence (online, away, offline with last seen) and typing.
+
+use crate::auth::server::service as accounts;
+use crate::chats::server::service as chats;
+use crate::error::AppError;
+use crate::realtime::model::ServerFrame;
+use crate::server::state::AppState;
+use chrono::Utc;
+use uuid::Uuid;
+
+/// Sends a frame to the chat's current members.
+pub async fn to_chat(state: &AppState, chat_id: Uuid, frame: ServerFrame) -> Result<(), AppError> {
+    let members = chats::member_ids(state, chat_id).await?;
+    state.hub.send(&members, &frame);
+    Ok(())
+}
+
+pub fn to_users(state: &AppState, users: &[Uuid], frame: ServerFrame) {
+    state.hub.send(users, &frame);
+}
+
+/// "Alice is typing…" for the other members of the chat; clients forget it after ~5 s without a refresh.
+pub async fn typing(state: &AppState, me: Uuid, chat_id: Uuid, typing: bool) -> Result<(), AppError> {
+    chats::membership(state, chat_id, me).await?;
+    let others: Vec<Uuid> = chats::member_ids(state, chat_id).await?.into_iter().filter(|u| *u != me).collect();
+    state.hub.send(&others, &ServerFrame::Typing { chat_id, user_id: me, typing });
+    Ok(())
+}
+
+/// Stores and announces a presence status to the people who share a chat with the user.
+pub async fn set_presence(state: &AppState, me: Uuid, status: &str) -> Result<(), AppError> {
+    let status = match status {
+        "online" | "away" => status,
+        "offline" if !state.hub.is_online(me) => status,
+        "offline" => return Ok(()),
+        _ => return Err(AppError::bad_request("invalid_status", "Presence is online or away.")),
+    };
+    let last_seen = (status == "offline").then(Utc::now);
+    let user = accounts::set_presence(state, me, status, last_seen).await?;
+    let audience = chats::people_sharing_chats(state, me).await?;
+    state.hub.send(&audience, &ServerFrame::Presence { user_id: me, status: user.status, last_seen_at: user.last_seen_at });
+    Ok(())
+}
+
+/// Moves the member's delivered position (the client received messages up to `seq`) and tells the chat.
+pub async fn delivered(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
+    if let Some(member) = chats::mark_delivered(state, me, chat_id, seq).await? {
+        to_chat(state, chat_id, ServerFrame::Receipt { chat_id, user_id: me, read_seq: member.0, delivered_seq: member.1 }).await?;
+    }
+    Ok(())
+}
+
+/// The member read up to `seq`: store it and tell the chat.
+pub async fn read(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
+    if let Some(read_seq) = chats::mark_read(state, me, chat_id, seq).await? {
+        to_chat(state, chat_id, ServerFrame::Receipt { chat_id, user_id: me, read_seq, delivered_seq: read_seq }).await?;
+    }
+    Ok(())
+}
