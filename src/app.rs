@@ -1,19 +1,24 @@
 //! The root component, the routes, and the document head.
 
-use crate::views::{HomePage, LoginPage, NotFoundPage, RegisterPage, SettingsPage};
+use crate::views::{AppShell, ChatPage, HomePage, LoginPage, NotFoundPage, RegisterPage, SettingsPage};
+use uuid::Uuid;
 use dioxus::prelude::*;
 
 #[derive(Clone, Routable, Debug, PartialEq)]
 #[rustfmt::skip]
 pub enum Route {
-    #[route("/")]
-    HomePage {},
+    #[layout(AppShell)]
+        #[route("/")]
+        HomePage {},
+        #[route("/chats/:id")]
+        ChatPage { id: Uuid },
+        #[route("/settings")]
+        SettingsPage {},
+    #[end_layout]
     #[route("/login?:next")]
     LoginPage { next: String },
     #[route("/register")]
     RegisterPage {},
-    #[route("/settings")]
-    SettingsPage {},
     #[route("/:..segments")]
     NotFoundPage { segments: Vec<String> },
 }

@@ -23,6 +23,16 @@ pub async fn revoke_session(id: Uuid) -> Result<(), AppError> {
     http::delete(&format!("/api/sessions/{id}")).await
 }
 
+pub async fn search_users(query: &str) -> Result<UsersResponse, AppError> {
+    let q: String = form_urlencoded_value(query);
+    http::get(&format!("/api/users/search?q={q}&limit=8")).await
+}
+
+/// Keeps a search term to the characters usernames may contain, so it needs no escaping.
+fn form_urlencoded_value(raw: &str) -> String {
+    raw.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')).take(50).collect()
+}
+
 pub async fn update_me(req: &UpdateMeRequest) -> Result<UserResponse, AppError> {
     http::patch("/api/users/me", req).await
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use utoipa::ToSchema;
 
 /// A user as everyone else sees them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -25,6 +25,12 @@ pub struct User {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 pub struct UserResponse {
     pub user: User,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct UsersResponse {
+    pub users: Vec<User>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -22,6 +22,20 @@ pub async fn mark_read(chat_id: Uuid, seq: i64) -> Result<(), AppError> {
     http::post_no_content(&format!("/api/chats/{chat_id}/read"), &ReadRequest { seq }).await
 }
 
+/// A chat and its latest messages; None when the caller is not in it (the page shows "not found").
+#[get("/api/ui/chats/{id}", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError> {
+    use crate::messages::server::service::{Window, history};
+    let state = &app.0;
+    let chat = match crate::chats::server::service::get_chat(state, viewer.user_id, id).await {
+        Ok(chat) => chat,
+        Err(e) if e.status == 404 => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let page = history(state, viewer.user_id, id, Window::Latest, 50).await?;
+    Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
+}
+
 /// The signed-in user's chats, newest activity first (empty when signed out).
 #[get("/api/ui/chats", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
 pub async fn load_chats() -> Result<Vec<Chat>, ServerFnError> {

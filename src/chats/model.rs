@@ -99,6 +99,15 @@ pub struct ReadRequest {
     pub seq: i64,
 }
 
+/// What a chat page renders with: the chat and its latest messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatView {
+    pub chat: Chat,
+    pub messages: Vec<crate::messages::model::Message>,
+    pub has_more: bool,
+}
+
 /// Most members a group may have.
 pub const MAX_GROUP_MEMBERS: usize = 300;
 /// Most groups one user may be in.
@@ -107,6 +116,21 @@ pub const MAX_GROUPS_PER_USER: u64 = 100;
 /// 1–100 characters of printable text, trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupName(String);
+
+impl Chat {
+    /// What a member sees as the chat's name: the group name, or the other person's.
+    pub fn title(&self, me: Uuid) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => self
+                .members
+                .iter()
+                .find(|m| m.user.id != me)
+                .map(|m| m.user.display_name.clone())
+                .unwrap_or_else(|| "Chat".to_owned()),
+        }
+    }
+}
 
 impl GroupName {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {

@@ -1,6 +1,7 @@
 //! Messages: sending (idempotent, ordered by a per-chat seq), history, edits, deletes,
 //! replies, reactions, receipts, and the formatting they are shown with.
 pub mod api;
+pub mod components;
 pub mod format;
 pub mod model;
 

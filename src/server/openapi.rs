@@ -15,7 +15,7 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
     info(title = "Parlor API", description = "Self-hosted real-time chat. Errors are {\"error\": {\"code\", \"message\"}}."),
     paths(
         auth::register, auth::login, auth::refresh, auth::logout,
-        auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me,
+        auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me, auth::search_users,
         chats::list_chats, chats::open_direct, chats::create_group, chats::get_chat, chats::get_chat_by_slug,
         chats::update_chat, chats::delete_chat, chats::add_members, chats::remove_member, chats::change_role,
         chats::leave, chats::mark_read,

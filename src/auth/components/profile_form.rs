@@ -18,7 +18,12 @@ pub fn ProfileForm(user: User) -> Element {
             error.set(None);
             let req = UpdateMeRequest { display_name: Some(display_name()), avatar_media_id: None };
             match api::update_me(&req).await {
-                Ok(_) => saved.set(true),
+                Ok(res) => {
+                    saved.set(true);
+                    if let Some(mut store) = try_use_context::<crate::chats::store::ChatStore>() {
+                        store.me.set(res.user);
+                    }
+                }
                 Err(e) => error.set(Some(e.message)),
             }
             busy.set(false);

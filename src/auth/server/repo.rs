@@ -20,6 +20,22 @@ pub async fn find_users(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<u
     user::Entity::find().filter(user::Column::Id.is_in(ids.iter().copied())).all(db).await
 }
 
+/// Users whose username starts with `prefix` (already lower-case), alphabetically.
+pub async fn search_users(db: &impl ConnectionTrait, prefix: &str, exclude: Uuid, limit: u64) -> Result<Vec<user::Model>, DbErr> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{ExprTrait, LikeExpr};
+    // LIKE wildcards in the query match literally (`_` is also a username character).
+    let literal = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let pattern = LikeExpr::new(format!("{literal}%")).escape('\\');
+    user::Entity::find()
+        .filter(Expr::col(user::Column::UsernameLower).like(pattern))
+        .filter(user::Column::Id.ne(exclude))
+        .order_by_asc(user::Column::UsernameLower)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 pub async fn find_user_by_key(db: &impl ConnectionTrait, username_key: &str) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find().filter(user::Column::UsernameLower.eq(username_key)).one(db).await
 }

@@ -4,7 +4,7 @@ use super::extract::{SESSION_KEY, Viewer, client_ip};
 use super::service::{self, ClientInfo};
 use crate::auth::model::*;
 use crate::error::{AppError, ErrorBody};
-use crate::server::extract::{ApiJson, ApiJsonOrEmpty, ApiPath};
+use crate::server::extract::{ApiJson, ApiJsonOrEmpty, ApiPath, ApiQuery};
 use crate::server::router::ApiRoute;
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -24,6 +24,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new("DELETE", "/api/sessions/{id}", delete(revoke_session)),
         ApiRoute::new("GET", "/api/users/me", get(get_me)),
         ApiRoute::new("PATCH", "/api/users/me", patch(update_me)),
+        ApiRoute::new("GET", "/api/users/search", get(search_users)),
     ]
 }
 
@@ -103,6 +104,22 @@ pub async fn get_me(State(state): State<AppState>, viewer: Viewer) -> Result<Jso
     responses((status = 200, body = UserResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_me(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<UpdateMeRequest>) -> Result<Json<UserResponse>, AppError> {
     Ok(Json(UserResponse { user: service::update_me(&state, viewer.user_id, req).await? }))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// The start of a username, case-insensitive.
+    q: String,
+    /// 1–50, default 20.
+    limit: Option<u64>,
+}
+
+/// Find people by the start of their username.
+#[utoipa::path(get, path = "/api/users/search", tag = "users", params(SearchQuery),
+    responses((status = 200, body = UsersResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn search_users(State(state): State<AppState>, viewer: Viewer, ApiQuery(q): ApiQuery<SearchQuery>) -> Result<Json<UsersResponse>, AppError> {
+    let users = service::search_users(&state, viewer.user_id, &q.q, q.limit.unwrap_or(20)).await?;
+    Ok(Json(UsersResponse { users }))
 }
 
 /// The client address, put on each request by the router.

@@ -236,6 +236,28 @@ pub async fn set_presence(state: &AppState, user_id: Uuid, status: &str, last_se
     Ok(to_user(&repo::update_user(&state.db, model).await?))
 }
 
+/// Finds people by the start of their username. Presence shows only for people who share a chat.
+pub async fn search_users(state: &AppState, me: Uuid, query: &str, limit: u64) -> Result<Vec<User>, AppError> {
+    let prefix = query.trim().to_ascii_lowercase();
+    if prefix.is_empty() || prefix.len() > 50 {
+        return Err(AppError::bad_request("invalid_query", "Search for 1 to 50 characters of a username."));
+    }
+    let rows = repo::search_users(&state.db, &prefix, me, limit.clamp(1, 50)).await?;
+    let visible: std::collections::HashSet<Uuid> =
+        crate::chats::server::service::people_sharing_chats(state, me).await?.into_iter().collect();
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let mut user = to_user(row);
+            if !visible.contains(&user.id) {
+                user.status = "offline".to_owned();
+                user.last_seen_at = None;
+            }
+            user
+        })
+        .collect())
+}
+
 pub async fn get_me(state: &AppState, user_id: Uuid) -> Result<User, AppError> {
     let user = repo::find_user(&state.db, user_id).await?.ok_or_else(AppError::unauthenticated)?;
     Ok(to_user(&user))

@@ -1,0 +1,8 @@
+//! Message UI: formatted text, the timeline of a chat, and the composer.
+mod composer;
+mod formatted;
+mod timeline;
+
+pub use composer::Composer;
+pub use formatted::Formatted;
+pub use timeline::Timeline;

@@ -1,0 +1,139 @@
+//! The browser's live connection: one WebSocket per tab, reconnecting with exponential
+//! backoff and jitter; after every (re)connect it catches up from the API by seq, so a
+//! drop loses nothing and the store never holds a message twice.
+
+use crate::chats::store::ChatStore;
+
+/// Sends a frame on the live connection if it is open; returns false otherwise.
+pub fn send_frame(frame: &crate::realtime::model::ClientFrame) -> bool {
+    #[cfg(feature = "web")]
+    return web::send(frame);
+    #[cfg(not(feature = "web"))]
+    {
+        let _ = frame;
+        false
+    }
+}
+
+/// A fresh id for a message being sent: retries of the same send reuse it.
+pub fn new_client_id() -> String {
+    #[cfg(feature = "web")]
+    let noise = (js_sys::Math::random() * 1e15) as u64;
+    #[cfg(not(feature = "web"))]
+    let noise = 0u64;
+    format!("c{:x}-{noise:x}", chrono::Utc::now().timestamp_micros())
+}
+
+/// Runs for the life of the signed-in shell (browser only).
+pub async fn run(store: ChatStore) {
+    #[cfg(feature = "web")]
+    web::run(store).await;
+    #[cfg(not(feature = "web"))]
+    let _ = store;
+}
+
+#[cfg(feature = "web")]
+mod web {
+    use crate::chats::store::ChatStore;
+    use crate::realtime::model::ServerFrame;
+    use dioxus::prelude::{ReadableExt, WritableExt};
+    use futures_util::StreamExt;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{MessageEvent, WebSocket};
+
+    thread_local! {
+        static SOCKET: std::cell::RefCell<Option<WebSocket>> = const { std::cell::RefCell::new(None) };
+    }
+
+    pub fn send(frame: &crate::realtime::model::ClientFrame) -> bool {
+        let Ok(text) = serde_json::to_string(frame) else { return false };
+        SOCKET.with(|s| s.borrow().as_ref().is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok()))
+    }
+
+    enum Link {
+        Open,
+        Frame(String),
+        Closed,
+    }
+
+    fn url() -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+        Some(format!("{scheme}://{}/api/ws", location.host().ok()?))
+    }
+
+    pub async fn run(mut store: ChatStore) {
+        let mut attempt: u32 = 0;
+        loop {
+            if let Some(url) = url()
+                && let Ok(socket) = WebSocket::new(&url)
+            {
+                let (tx, mut rx) = futures_channel::mpsc::unbounded::<Link>();
+                let on_open = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Open); }) };
+                let on_message = {
+                    let tx = tx.clone();
+                    Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                        if let Some(text) = e.data().as_string() {
+                            let _ = tx.unbounded_send(Link::Frame(text));
+                        }
+                    })
+                };
+                let on_close = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Closed); }) };
+                socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+                socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+                while let Some(event) = rx.next().await {
+                    match event {
+                        Link::Open => {
+                            attempt = 0;
+                            SOCKET.with(|s| *s.borrow_mut() = Some(socket.clone()));
+                            store.online.set(true);
+                            catch_up(store).await;
+                        }
+                        Link::Frame(text) => {
+                            if let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) {
+                                store.apply(frame);
+                            }
+                        }
+                        Link::Closed => break,
+                    }
+                }
+                SOCKET.with(|s| *s.borrow_mut() = None);
+                socket.set_onopen(None);
+                socket.set_onmessage(None);
+                socket.set_onclose(None);
+                drop((on_open, on_message, on_close));
+            }
+            store.online.set(false);
+            attempt = attempt.saturating_add(1);
+            gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;
+        }
+    }
+
+    /// 0.5 s, 1 s, 2 s … up to 30 s, each with ±50 % jitter so a restarted server is not stampeded.
+    fn backoff_ms(attempt: u32) -> u32 {
+        let base = (500u32.saturating_mul(1 << attempt.min(6))).min(30_000);
+        let jitter = 0.5 + js_sys::Math::random();
+        (f64::from(base) * jitter) as u32
+    }
+
+    /// Everything missed while disconnected: the chat list, and each loaded chat after its last seq.
+    async fn catch_up(mut store: ChatStore) {
+        if let Ok(list) = crate::chats::api::list_chats().await {
+            store.chats.set(list.chats);
+        }
+        let loaded: Vec<(uuid::Uuid, i64)> =
+            store.timelines.read().iter().map(|(chat, list)| (*chat, list.last().map_or(0, |m| m.seq))).collect();
+        for (chat, mut after) in loaded {
+            loop {
+                let Ok(page) = crate::messages::api::after(chat, after).await else { break };
+                after = page.messages.last().map_or(after, |m| m.seq);
+                store.merge(chat, page.messages);
+                if !page.has_more {
+                    break;
+                }
+            }
+        }
+    }
+}
