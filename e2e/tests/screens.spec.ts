@@ -32,6 +32,28 @@ for (const viewport of viewports) {
       await page.goto('/settings');
       await ready(page);
       await shoot('settings');
+
+      // A conversation with some history, to see the chat view.
+      const origin = test.info().project.use.baseURL!;
+      const partner = await browser.newContext();
+      const partnerName = uniqueName('grace');
+      await registerByApi(partner.request, partnerName, 'password123', 'Grace Hopper');
+      const token = (await (await partner.request.post('/api/auth/login', { data: { username: partnerName, password: 'password123' } })).json()).accessToken;
+      const auth = { authorization: `Bearer ${token}` };
+      const me = (await (await context.request.get('/api/users/me')).json()).user;
+      const chat = (await (await partner.request.post('/api/chats/direct', { data: { userId: me.id }, headers: auth })).json()).chat;
+      const say = async (request: typeof partner.request, content: string, headers: Record<string, string>) => {
+        const res = await request.post(`/api/chats/${chat.id}/messages`, { data: { content, clientId: uniqueName('c') }, headers });
+        expect(res.status()).toBe(201);
+      };
+      await say(partner.request, 'Hi Katherine! Did the **orbital** numbers check out?', auth);
+      await say(context.request, 'They did. The `IBM 7090` agrees with my hand calculation.', { origin });
+      await say(partner.request, 'Wonderful. Notes are at https://example.com/orbit — *take a look* when you can.', auth);
+      await page.goto(`/chats/${chat.id}`);
+      await ready(page);
+      await expect(page.locator('.msg')).toHaveCount(3);
+      await shoot('chat');
+      await partner.close();
       await context.close();
     });
   }
