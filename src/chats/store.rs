@@ -22,12 +22,15 @@ pub struct ChatStore {
     pub open_chat: Signal<Option<Uuid>>,
     /// Bumped when the chat list should be fetched again (membership changed).
     pub stale: Signal<u32>,
-    /// Messages on their way to the server, per chat: shown with a clock until acknowledged.
-    pub pending: Signal<HashMap<Uuid, Vec<Pending>>>,
+    /// The outbox: messages on their way to the server, oldest first, shown with a clock.
+    pub pending: Signal<Vec<Pending>>,
+    /// Why the last queued message was refused, if it was.
+    pub send_error: Signal<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
+    pub chat_id: Uuid,
     pub client_id: String,
     pub content: String,
 }
@@ -42,7 +45,8 @@ impl ChatStore {
             online: Signal::new(false),
             open_chat: Signal::new(None),
             stale: Signal::new(0),
-            pending: Signal::new(HashMap::new()),
+            pending: Signal::new(Vec::new()),
+            send_error: Signal::new(None),
         }
     }
 
@@ -52,8 +56,8 @@ impl ChatStore {
 
     /// Adds or replaces messages of a chat, kept in seq order without duplicates.
     pub fn merge(&mut self, chat_id: Uuid, incoming: Vec<Message>) {
-        if let Some(list) = self.pending.write().get_mut(&chat_id) {
-            list.retain(|p| !incoming.iter().any(|m| m.client_id == p.client_id));
+        if self.pending.read().iter().any(|p| incoming.iter().any(|m| m.client_id == p.client_id)) {
+            self.pending.write().retain(|p| !incoming.iter().any(|m| m.client_id == p.client_id));
         }
         let mut timelines = self.timelines.write();
         let list = timelines.entry(chat_id).or_default();

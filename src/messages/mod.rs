@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod format;
 pub mod model;
+pub mod outbox;
 
 #[cfg(feature = "server")]
 pub mod server;

@@ -19,6 +19,7 @@ pub fn AppShell() -> Element {
     // One live connection for the tab (effects run in the browser only).
     use_effect(move || {
         spawn(crate::realtime::client::run(store));
+        spawn(crate::messages::outbox::run(store));
     });
     // Membership changed somewhere: fetch the list again.
     use_effect(move || {

@@ -1,5 +1,4 @@
 use crate::chats::store::{ChatStore, Pending};
-use crate::messages::api;
 use crate::messages::model::MessageBody;
 use crate::realtime::client::{new_client_id, send_frame};
 use crate::realtime::model::ClientFrame;
@@ -11,45 +10,27 @@ use uuid::Uuid;
 pub fn Composer(chat_id: Uuid) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut text = use_signal(String::new);
-    let mut error = use_signal(|| None::<String>);
     let mut last_typing = use_signal(|| 0.0f64);
     // Textareas hydrate poorly: the composer exists only once the app runs in the browser.
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
 
+    // Queue it; the outbox sends it (now, or when the network is back).
     let mut send = move || {
         let content = text();
         if MessageBody::parse(&content).is_err() {
             return;
         }
-        let client_id = new_client_id();
-        store.pending.write().entry(chat_id).or_default().push(Pending { client_id: client_id.clone(), content: content.clone() });
+        store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content });
         text.set(String::new());
         send_frame(&ClientFrame::Typing { chat_id, typing: false });
-        spawn(async move {
-            match api::send(chat_id, content.clone(), client_id.clone(), None).await {
-                Ok(res) => {
-                    error.set(None);
-                    store.apply(crate::realtime::model::ServerFrame::Ack { client_id, message: res.message });
-                }
-                Err(e) => {
-                    if let Some(list) = store.pending.write().get_mut(&chat_id) {
-                        list.retain(|p| p.client_id != client_id);
-                    }
-                    if text().is_empty() {
-                        text.set(content);
-                    }
-                    error.set(Some(e.message));
-                }
-            }
-        });
     };
 
     if !hydrated() {
         return rsx! { div { class: "composer placeholder" } };
     }
     rsx! {
-        if let Some(message) = error() {
+        if let Some(message) = store.send_error.read().clone() {
             p { class: "banner banner-error composer-error", role: "alert", "{message}" }
         }
         form {

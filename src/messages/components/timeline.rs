@@ -16,7 +16,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
     let me = store.me.read().id;
     let messages = store.timelines.read().get(&chat.id).cloned().unwrap_or(initial);
     let live = store.chats.read().iter().find(|c| c.id == chat.id).cloned().unwrap_or_else(|| chat.clone());
-    let pending = store.pending.read().get(&chat.id).cloned().unwrap_or_default();
+    let pending: Vec<_> = store.pending.read().iter().filter(|p| p.chat_id == chat.id).cloned().collect();
     let group = chat.kind == "group";
     let typing = typing_names(&store, &live, me);
     rsx! {

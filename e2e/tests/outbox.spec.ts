@@ -1,0 +1,47 @@
+import { test, expect } from '@playwright/test';
+import { ready, registerByApi, signIn, uniqueName } from './helpers';
+
+test('messages written offline are sent exactly once, in order, when the network returns', async ({ browser }) => {
+  const origin = test.info().project.use.baseURL!;
+  const aliceCtx = await browser.newContext();
+  const bobCtx = await browser.newContext();
+  const alice = uniqueName('alice');
+  const bob = uniqueName('bob');
+  await registerByApi(aliceCtx.request, alice, 'password123', 'Alice');
+  await registerByApi(bobCtx.request, bob, 'password123', 'Bob');
+  const a = await aliceCtx.newPage();
+  const b = await bobCtx.newPage();
+  await signIn(a, alice, 'password123');
+  await signIn(b, bob, 'password123');
+  const bobId = (await (await bobCtx.request.get('/api/users/me')).json()).user.id;
+  const res = await aliceCtx.request.post('/api/chats/direct', { data: { userId: bobId }, headers: { origin } });
+  const chatId = (await res.json()).chat.id;
+  await a.goto(`/chats/${chatId}`);
+  await b.goto(`/chats/${chatId}`);
+  await ready(a);
+  await ready(b);
+
+  await aliceCtx.setOffline(true);
+  const box = a.getByRole('textbox', { name: 'Message' });
+  await box.fill('first, written offline');
+  await box.press('Enter');
+  await box.fill('second, written offline');
+  await box.press('Enter');
+  await expect(a.locator('.msg.pending')).toHaveCount(2);
+  await a.waitForTimeout(1500);
+  await aliceCtx.setOffline(false);
+
+  const theirs = b.locator('.msg.theirs');
+  await expect(theirs).toHaveCount(2, { timeout: 15_000 });
+  await expect(theirs.nth(0)).toContainText('first, written offline');
+  await expect(theirs.nth(1)).toContainText('second, written offline');
+  await expect(a.locator('.msg.pending')).toHaveCount(0);
+  await expect(a.locator('.msg.mine')).toHaveCount(2);
+
+  // The server holds each exactly once.
+  await b.reload();
+  await expect(b.locator('.msg.theirs')).toHaveCount(2);
+  const history = await (await bobCtx.request.get(`/api/chats/${chatId}/messages`)).json();
+  expect(history.messages.map((m: { content: string }) => m.content)).toEqual(['first, written offline', 'second, written offline']);
+  await Promise.all([aliceCtx.close(), bobCtx.close()]);
+});
