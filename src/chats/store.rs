@@ -26,6 +26,17 @@ pub struct ChatStore {
     pub pending: Signal<Vec<Pending>>,
     /// Why the last queued message was refused, if it was.
     pub send_error: Signal<Option<String>>,
+    /// What the composer is doing besides writing a new message.
+    pub draft: Signal<Draft>,
+}
+
+/// The composer's mode.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Draft {
+    #[default]
+    New,
+    Reply(Message),
+    Edit(Message),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +44,7 @@ pub struct Pending {
     pub chat_id: Uuid,
     pub client_id: String,
     pub content: String,
+    pub reply_to: Option<Uuid>,
 }
 
 impl ChatStore {
@@ -47,6 +59,7 @@ impl ChatStore {
             stale: Signal::new(0),
             pending: Signal::new(Vec::new()),
             send_error: Signal::new(None),
+            draft: Signal::new(Draft::New),
         }
     }
 

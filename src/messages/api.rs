@@ -31,3 +31,8 @@ pub async fn delete(id: Uuid) -> Result<(), AppError> {
 pub async fn react(id: Uuid, emoji: String) -> Result<(), AppError> {
     http::post_no_content(&format!("/api/messages/{id}/reactions"), &ReactionRequest { emoji }).await
 }
+
+pub async fn unreact(id: Uuid, emoji: &str) -> Result<(), AppError> {
+    let encoded = percent_encoding::utf8_percent_encode(emoji, percent_encoding::NON_ALPHANUMERIC);
+    http::delete(&format!("/api/messages/{id}/reactions/{encoded}")).await
+}

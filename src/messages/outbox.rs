@@ -28,7 +28,7 @@ mod web {
                 TimeoutFuture::new(100).await;
                 continue;
             };
-            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), None).await {
+            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to).await {
                 Ok(res) => {
                     failures = 0;
                     store.send_error.set(None);

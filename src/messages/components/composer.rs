@@ -1,4 +1,6 @@
-use crate::chats::store::{ChatStore, Pending};
+use crate::chats::store::{ChatStore, Draft, Pending};
+use crate::messages::api;
+use crate::realtime::model::ServerFrame;
 use crate::messages::model::MessageBody;
 use crate::realtime::client::{new_client_id, send_frame};
 use crate::realtime::model::ClientFrame;
@@ -15,15 +17,42 @@ pub fn Composer(chat_id: Uuid) -> Element {
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
 
-    // Queue it; the outbox sends it (now, or when the network is back).
+    // Editing starts from the message's text.
+    use_effect(move || {
+        if let Draft::Edit(m) = &*store.draft.read() {
+            text.set(m.content.clone());
+        }
+    });
+
+    // A new message is queued (the outbox sends it, now or when the network is back);
+    // an edit is sent at once.
     let mut send = move || {
         let content = text();
         if MessageBody::parse(&content).is_err() {
             return;
         }
-        store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content });
+        let draft = store.draft.read().clone();
+        store.draft.set(Draft::New);
         text.set(String::new());
         send_frame(&ClientFrame::Typing { chat_id, typing: false });
+        match draft {
+            Draft::Edit(m) => {
+                spawn(async move {
+                    match api::edit(m.id, content).await {
+                        Ok(res) => store.apply(ServerFrame::MessageEdited(res.message)),
+                        Err(e) => store.send_error.set(Some(e.message)),
+                    }
+                });
+            }
+            Draft::Reply(m) => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: Some(m.id) }),
+            Draft::New => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None }),
+        }
+    };
+    let mut cancel = move || {
+        if matches!(*store.draft.read(), Draft::Edit(_)) {
+            text.set(String::new());
+        }
+        store.draft.set(Draft::New);
     };
 
     if !hydrated() {
@@ -32,6 +61,21 @@ pub fn Composer(chat_id: Uuid) -> Element {
     rsx! {
         if let Some(message) = store.send_error.read().clone() {
             p { class: "banner banner-error composer-error", role: "alert", "{message}" }
+        }
+        match store.draft.read().clone() {
+            Draft::Reply(m) => rsx! {
+                div { class: "draft-bar",
+                    span { "Replying to " strong { "{m.sender.display_name}" } ": " span { class: "muted", {crate::messages::format::plain_text(&m.content).chars().take(80).collect::<String>()} } }
+                    button { class: "icon-btn", r#type: "button", "aria-label": "Cancel reply", onclick: move |_| cancel(), "✕" }
+                }
+            },
+            Draft::Edit(_) => rsx! {
+                div { class: "draft-bar",
+                    span { "Editing your message" }
+                    button { class: "icon-btn", r#type: "button", "aria-label": "Cancel editing", onclick: move |_| cancel(), "✕" }
+                }
+            },
+            Draft::New => rsx! {},
         }
         form {
             class: "composer",
@@ -57,6 +101,8 @@ pub fn Composer(chat_id: Uuid) -> Element {
                     if e.key() == Key::Enter && !e.modifiers().shift() {
                         e.prevent_default();
                         send();
+                    } else if e.key() == Key::Escape {
+                        cancel();
                     }
                 },
             }

@@ -1,7 +1,8 @@
 use super::Formatted;
 use crate::chats::components::short_time;
 use crate::chats::model::Chat;
-use crate::chats::store::{ChatStore, now_ms};
+use crate::chats::store::{ChatStore, Draft, now_ms};
+use crate::messages::api;
 use crate::messages::model::Message;
 use dioxus::prelude::*;
 use uuid::Uuid;
@@ -33,6 +34,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
                     show_sender: group && m.sender.id != me,
                     ticks: if m.sender.id == me { ticks(&live, me, m.seq) } else { String::new() },
                     hydrated: hydrated(),
+                    can_moderate: group && live.members.iter().any(|x| x.user.id == me && (x.role == "owner" || x.role == "admin")),
                 }
             }
             for p in pending {
@@ -48,12 +50,59 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
     }
 }
 
+/// Quick reactions offered on every message.
+const QUICK: [&str; 6] = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
 #[component]
-fn MessageRow(message: Message, mine: bool, first_of_run: bool, show_sender: bool, ticks: String, hydrated: bool) -> Element {
+fn MessageRow(message: Message, mine: bool, first_of_run: bool, show_sender: bool, ticks: String, hydrated: bool, can_moderate: bool) -> Element {
+    let mut store = use_context::<ChatStore>();
+    let mut confirm_delete = use_signal(|| false);
     let class = format!("msg {} {}", if mine { "mine" } else { "theirs" }, if first_of_run { "first" } else { "" });
     let deleted = message.deleted_at.is_some();
+    let id = message.id;
+    let toggle = move |emoji: String, mine_already: bool| {
+        spawn(async move {
+            let _ = if mine_already { api::unreact(id, &emoji).await } else { api::react(id, emoji).await };
+        });
+    };
+    let quick: Vec<(&'static str, bool)> =
+        QUICK.iter().map(|e| (*e, message.reactions.iter().any(|r| r.emoji == *e && r.me))).collect();
+    let for_reply = message.clone();
+    let for_edit = message.clone();
     rsx! {
         li { class: "{class}", id: "m-{message.id}", "data-seq": "{message.seq}",
+            if hydrated && !deleted {
+                div { class: "actions", role: "toolbar", "aria-label": "Message actions",
+                    for (emoji, already) in quick {
+                        button {
+                            r#type: "button",
+                            class: "action emoji",
+                            "aria-label": "React {emoji}",
+                            onclick: move |_| toggle(emoji.to_owned(), already),
+                            "{emoji}"
+                        }
+                    }
+                    button { r#type: "button", class: "action", onclick: move |_| store.draft.set(Draft::Reply(for_reply.clone())), "Reply" }
+                    if mine {
+                        button { r#type: "button", class: "action", onclick: move |_| store.draft.set(Draft::Edit(for_edit.clone())), "Edit" }
+                    }
+                    if mine || can_moderate {
+                        button {
+                            r#type: "button",
+                            class: if confirm_delete() { "action danger" } else { "action" },
+                            onclick: move |_| {
+                                if confirm_delete() {
+                                    spawn(async move { let _ = api::delete(id).await; });
+                                    confirm_delete.set(false);
+                                } else {
+                                    confirm_delete.set(true);
+                                }
+                            },
+                            if confirm_delete() { "Delete for everyone?" } else { "Delete" }
+                        }
+                    }
+                }
+            }
             div { class: "bubble",
                 if show_sender && first_of_run {
                     span { class: "sender", "{message.sender.display_name}" }
@@ -73,8 +122,14 @@ fn MessageRow(message: Message, mine: bool, first_of_run: bool, show_sender: boo
                 }
                 if !message.reactions.is_empty() {
                     div { class: "reactions",
-                        for r in message.reactions.iter() {
-                            span { class: if r.me { "reaction me" } else { "reaction" }, "{r.emoji} {r.count}" }
+                        for r in message.reactions.clone() {
+                            button {
+                                r#type: "button",
+                                class: if r.me { "reaction me" } else { "reaction" },
+                                "aria-pressed": r.me,
+                                onclick: move |_| toggle(r.emoji.clone(), r.me),
+                                "{r.emoji} {r.count}"
+                            }
                         }
                     }
                 }

@@ -1,0 +1,62 @@
+import { test, expect } from '@playwright/test';
+import { ready, registerByApi, signIn, uniqueName } from './helpers';
+
+test('reactions, replies, edits and deletes show for both people', async ({ browser }) => {
+  const origin = test.info().project.use.baseURL!;
+  const aliceCtx = await browser.newContext();
+  const bobCtx = await browser.newContext();
+  const alice = uniqueName('alice');
+  const bob = uniqueName('bob');
+  await registerByApi(aliceCtx.request, alice, 'password123', 'Alice');
+  await registerByApi(bobCtx.request, bob, 'password123', 'Bob');
+  const a = await aliceCtx.newPage();
+  const b = await bobCtx.newPage();
+  await signIn(a, alice, 'password123');
+  await signIn(b, bob, 'password123');
+  const bobId = (await (await bobCtx.request.get('/api/users/me')).json()).user.id;
+  const chatId = (await (await aliceCtx.request.post('/api/chats/direct', { data: { userId: bobId }, headers: { origin } })).json()).chat.id;
+  await a.goto(`/chats/${chatId}`);
+  await b.goto(`/chats/${chatId}`);
+  await ready(a);
+  await ready(b);
+
+  const aliceBox = a.getByRole('textbox', { name: 'Message' });
+  await aliceBox.fill('Lunch at noon?');
+  await aliceBox.press('Enter');
+  const onBob = b.locator('.msg.theirs').last();
+  await expect(onBob).toContainText('Lunch at noon?');
+
+  // Bob reacts; Alice sees the chip.
+  await onBob.hover();
+  await onBob.getByRole('button', { name: 'React 👍' }).click();
+  await expect(a.locator('.msg.mine').last().locator('.reaction')).toHaveText('👍 1');
+
+  // Bob replies; the quote shows the original.
+  await onBob.hover();
+  await onBob.getByRole('button', { name: 'Reply' }).click();
+  await expect(b.getByText('Replying to')).toBeVisible();
+  const bobBox = b.getByRole('textbox', { name: 'Message' });
+  await bobBox.fill('Yes, see you there');
+  await bobBox.press('Enter');
+  const reply = a.locator('.msg.theirs').last();
+  await expect(reply).toContainText('Yes, see you there');
+  await expect(reply.locator('.quote')).toContainText('Lunch at noon?');
+
+  // Alice edits; Bob sees the new text marked edited.
+  const mine = a.locator('.msg.mine').first();
+  await mine.hover();
+  await mine.getByRole('button', { name: 'Edit' }).click();
+  await expect(aliceBox).toHaveValue('Lunch at noon?');
+  await aliceBox.fill('Lunch at one?');
+  await aliceBox.press('Enter');
+  await expect(b.locator('.msg.theirs').first()).toContainText('Lunch at one?');
+  await expect(b.locator('.msg.theirs').first()).toContainText('edited');
+
+  // Alice deletes it for everyone.
+  await mine.hover();
+  await mine.getByRole('button', { name: 'Delete' }).click();
+  await mine.getByRole('button', { name: 'Delete for everyone?' }).click();
+  await expect(b.locator('.msg.theirs').first()).toContainText('This message was deleted');
+  await expect(b.locator('.msg.theirs').first()).not.toContainText('Lunch');
+  await Promise.all([aliceCtx.close(), bobCtx.close()]);
+});
