@@ -40,6 +40,7 @@ export default defineConfig({
       DATA_DIR: process.env.PARLOR_E2E_DATA,
       LIMIT_ANON_PER_MINUTE: '0',
       LIMIT_API_PER_MINUTE: '0',
+      LIMIT_MESSAGES_PER_SECOND: '0',
       RUST_LOG: 'warn',
     },
   },

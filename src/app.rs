@@ -1,6 +1,6 @@
 //! The root component, the routes, and the document head.
 
-use crate::views::{AppShell, ChatPage, HomePage, LoginPage, NotFoundPage, RegisterPage, SettingsPage};
+use crate::views::{AppShell, ChatPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage, SettingsPage};
 use uuid::Uuid;
 use dioxus::prelude::*;
 
@@ -12,6 +12,10 @@ pub enum Route {
         HomePage {},
         #[route("/chats/:id")]
         ChatPage { id: Uuid },
+        #[route("/chats/:id/m/:message")]
+        MessagePage { id: Uuid, message: Uuid },
+        #[route("/g/:slug")]
+        GroupPage { slug: String },
         #[route("/settings")]
         SettingsPage {},
     #[end_layout]

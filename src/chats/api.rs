@@ -36,6 +36,37 @@ pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError>
     Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
 }
 
+/// A chat around one message (a permalink); None when the caller cannot see it.
+#[get("/api/ui/chats/{id}/around/{message}", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+pub async fn load_chat_around(id: Uuid, message: Uuid) -> Result<Option<ChatView>, ServerFnError> {
+    use crate::messages::server::service::{Window, history};
+    let state = &app.0;
+    let chat = match crate::chats::server::service::get_chat(state, viewer.user_id, id).await {
+        Ok(chat) => chat,
+        Err(e) if e.status == 404 => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    match history(state, viewer.user_id, id, Window::Around(message), 50).await {
+        Ok(page) => Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more })),
+        Err(e) if e.status == 404 => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A group by its slug, with its latest messages.
+#[get("/api/ui/groups/{slug}", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+pub async fn load_group_view(slug: String) -> Result<Option<ChatView>, ServerFnError> {
+    use crate::messages::server::service::{Window, history};
+    let state = &app.0;
+    let chat = match crate::chats::server::service::get_chat_by_slug(state, viewer.user_id, &slug).await {
+        Ok(chat) => chat,
+        Err(e) if e.status == 404 => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let page = history(state, viewer.user_id, chat.id, Window::Latest, 50).await?;
+    Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
+}
+
 /// The signed-in user's chats, newest activity first (empty when signed out).
 #[get("/api/ui/chats", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
 pub async fn load_chats() -> Result<Vec<Chat>, ServerFnError> {

@@ -28,6 +28,8 @@ pub struct ChatStore {
     pub send_error: Signal<Option<String>>,
     /// What the composer is doing besides writing a new message.
     pub draft: Signal<Draft>,
+    /// Chats whose timeline has older messages not loaded yet.
+    pub has_older: Signal<HashMap<Uuid, bool>>,
 }
 
 /// The composer's mode.
@@ -60,6 +62,7 @@ impl ChatStore {
             pending: Signal::new(Vec::new()),
             send_error: Signal::new(None),
             draft: Signal::new(Draft::New),
+            has_older: Signal::new(HashMap::new()),
         }
     }
 

@@ -1,22 +1,45 @@
 use crate::app::Route;
-use crate::chats::api::{load_chat_view, mark_read};
+use crate::chats::api::{load_chat_around, load_chat_view, load_group_view, mark_read};
+use crate::chats::model::ChatView;
 use crate::chats::store::ChatStore;
 use crate::messages::components::{Composer, Timeline};
 use crate::ui::avatar::Avatar;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
-/// One conversation: rendered on the server with its latest messages, then kept live.
+/// `/chats/{id}`: a conversation with its latest messages.
 #[component]
 pub fn ChatPage(id: Uuid) -> Element {
     let view = use_server_future(use_reactive!(|id| load_chat_view(id)))?;
+    rsx! { ChatScreen { view: view().and_then(Result::ok).flatten(), highlight: None } }
+}
+
+/// `/chats/{id}/m/{message}`: the messages around one, which is highlighted and scrolled to.
+#[component]
+pub fn MessagePage(id: Uuid, message: Uuid) -> Element {
+    let view = use_server_future(use_reactive!(|id, message| load_chat_around(id, message)))?;
+    rsx! { ChatScreen { view: view().and_then(Result::ok).flatten(), highlight: Some(message) } }
+}
+
+/// `/g/{slug}`: a group by its readable address.
+#[component]
+pub fn GroupPage(slug: String) -> Element {
+    let view = use_server_future(use_reactive!(|slug| load_group_view(slug)))?;
+    rsx! { ChatScreen { view: view().and_then(Result::ok).flatten(), highlight: None } }
+}
+
+/// One conversation: rendered on the server, then kept live by the store.
+#[component]
+fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut marked = use_signal(|| (Uuid::nil(), 0i64));
+    let mut page = use_reactive!(|view| view);
 
     // Hand the server's messages to the live store, and say which chat is on screen.
     use_effect(move || {
-        if let Some(Ok(Some(page))) = view() {
+        if let Some(page) = page() {
             store.merge(page.chat.id, page.messages.clone());
+            store.has_older.write().insert(page.chat.id, page.has_more);
             store.open_chat.set(Some(page.chat.id));
         }
     });
@@ -35,8 +58,14 @@ pub fn ChatPage(id: Uuid) -> Element {
             let _ = mark_read(chat, latest).await;
         });
     });
+    // A permalink scrolls its message into view once the page runs.
+    use_effect(move || {
+        if let Some(target) = highlight {
+            crate::ui::navigation::scroll_to(&format!("m-{target}"));
+        }
+    });
 
-    let Some(Ok(Some(page))) = view() else {
+    let Some(page) = view else {
         return rsx! {
             div { class: "empty-pane",
                 h1 { "Chat not found" }
@@ -63,7 +92,7 @@ pub fn ChatPage(id: Uuid) -> Element {
                 }
             }
             div { class: "scroller",
-                Timeline { chat: page.chat.clone(), initial: page.messages.clone() }
+                Timeline { chat: page.chat.clone(), initial: page.messages.clone(), initial_has_older: page.has_more, highlight }
             }
             Composer { chat_id: page.chat.id }
         }

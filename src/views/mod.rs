@@ -8,7 +8,7 @@ mod settings;
 mod shell;
 
 pub use auth_pages::{LoginPage, RegisterPage};
-pub use chat::ChatPage;
+pub use chat::{ChatPage, GroupPage, MessagePage};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;

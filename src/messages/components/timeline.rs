@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 /// A chat's messages, oldest first, grouped by sender, with ticks on your own.
 #[component]
-pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
-    let store = use_context::<ChatStore>();
+pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, highlight: Option<Uuid>) -> Element {
+    let mut store = use_context::<ChatStore>();
+    let mut loading = use_signal(|| false);
     // Times depend on the viewer's clock and zone: render them after hydration only.
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
@@ -20,7 +21,26 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
     let pending: Vec<_> = store.pending.read().iter().filter(|p| p.chat_id == chat.id).cloned().collect();
     let group = chat.kind == "group";
     let typing = typing_names(&store, &live, me);
+    let has_older = store.has_older.read().get(&chat.id).copied().unwrap_or(initial_has_older);
+    let oldest = messages.first().map(|m| m.seq);
+    let chat_id = chat.id;
+    let load_older = move |_| {
+        let Some(before) = oldest else { return };
+        spawn(async move {
+            loading.set(true);
+            if let Ok(page) = api::before(chat_id, before).await {
+                store.merge(chat_id, page.messages);
+                store.has_older.write().insert(chat_id, page.has_more);
+            }
+            loading.set(false);
+        });
+    };
     rsx! {
+        if has_older {
+            div { class: "load-older",
+                button { class: "btn btn-ghost", r#type: "button", disabled: loading(), onclick: load_older, "Load earlier messages" }
+            }
+        }
         ol { class: "timeline", "aria-label": "Messages", "aria-live": "polite",
             if messages.is_empty() && pending.is_empty() {
                 li { class: "timeline-empty muted", "No messages yet. Say hello!" }
@@ -35,6 +55,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
                     ticks: if m.sender.id == me { ticks(&live, me, m.seq) } else { String::new() },
                     hydrated: hydrated(),
                     can_moderate: group && live.members.iter().any(|x| x.user.id == me && (x.role == "owner" || x.role == "admin")),
+                    highlighted: highlight == Some(m.id),
                 }
             }
             for p in pending {
@@ -54,10 +75,25 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>) -> Element {
 const QUICK: [&str; 6] = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
 #[component]
-fn MessageRow(message: Message, mine: bool, first_of_run: bool, show_sender: bool, ticks: String, hydrated: bool, can_moderate: bool) -> Element {
+#[allow(clippy::too_many_arguments)]
+fn MessageRow(
+    message: Message,
+    mine: bool,
+    first_of_run: bool,
+    show_sender: bool,
+    ticks: String,
+    hydrated: bool,
+    can_moderate: bool,
+    highlighted: bool,
+) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut confirm_delete = use_signal(|| false);
-    let class = format!("msg {} {}", if mine { "mine" } else { "theirs" }, if first_of_run { "first" } else { "" });
+    let class = format!(
+        "msg {} {} {}",
+        if mine { "mine" } else { "theirs" },
+        if first_of_run { "first" } else { "" },
+        if highlighted { "highlight" } else { "" }
+    );
     let deleted = message.deleted_at.is_some();
     let id = message.id;
     let toggle = move |emoji: String, mine_already: bool| {
