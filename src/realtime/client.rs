@@ -40,7 +40,7 @@ mod web {
     use futures_util::StreamExt;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
-    use web_sys::{MessageEvent, WebSocket};
+    use web_sys::{EventSource, MessageEvent, WebSocket};
 
     thread_local! {
         static SOCKET: std::cell::RefCell<Option<WebSocket>> = const { std::cell::RefCell::new(None) };
@@ -63,12 +63,21 @@ mod web {
         Some(format!("{scheme}://{}/api/ws", location.host().ok()?))
     }
 
+    /// After this many WebSocket attempts that never opened (a proxy in the way), use SSE.
+    const SSE_AFTER: u32 = 2;
+
     pub async fn run(mut store: ChatStore) {
         let mut attempt: u32 = 0;
+        let mut never_opened: u32 = 0;
         loop {
-            if let Some(url) = url()
+            if never_opened >= SSE_AFTER {
+                if run_event_source(store).await {
+                    attempt = 0;
+                }
+            } else if let Some(url) = url()
                 && let Ok(socket) = WebSocket::new(&url)
             {
+                let mut opened = false;
                 let (tx, mut rx) = futures_channel::mpsc::unbounded::<Link>();
                 let on_open = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Open); }) };
                 let on_message = {
@@ -87,6 +96,8 @@ mod web {
                     match event {
                         Link::Open => {
                             attempt = 0;
+                            opened = true;
+                            never_opened = 0;
                             SOCKET.with(|s| *s.borrow_mut() = Some(socket.clone()));
                             store.online.set(true);
                             catch_up(store).await;
@@ -104,11 +115,63 @@ mod web {
                 socket.set_onmessage(None);
                 socket.set_onclose(None);
                 drop((on_open, on_message, on_close));
+                if !opened {
+                    never_opened += 1;
+                }
+            } else {
+                never_opened += 1;
             }
             store.online.set(false);
             attempt = attempt.saturating_add(1);
             gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;
         }
+    }
+
+    /// Server-sent events: read-only (sends go over HTTP). The browser reconnects by itself and
+    /// resumes with Last-Event-ID; a fatal error ends it. Returns whether it ever opened.
+    async fn run_event_source(mut store: ChatStore) -> bool {
+        let Ok(source) = EventSource::new("/api/events") else { return false };
+        let (tx, mut rx) = futures_channel::mpsc::unbounded::<Link>();
+        let on_open = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Open); }) };
+        let on_message = {
+            let tx = tx.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                if let Some(text) = e.data().as_string() {
+                    let _ = tx.unbounded_send(Link::Frame(text));
+                }
+            })
+        };
+        let on_error = {
+            let tx = tx.clone();
+            let source = source.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if source.ready_state() == EventSource::CLOSED {
+                    let _ = tx.unbounded_send(Link::Closed);
+                }
+            })
+        };
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut opened = false;
+        while let Some(event) = rx.next().await {
+            match event {
+                Link::Open => {
+                    opened = true;
+                    store.online.set(true);
+                    catch_up(store).await;
+                }
+                Link::Frame(text) => {
+                    if let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) {
+                        store.apply(frame);
+                    }
+                }
+                Link::Closed => break,
+            }
+        }
+        source.close();
+        drop((on_open, on_message, on_error));
+        opened
     }
 
     /// 0.5 s, 1 s, 2 s … up to 30 s, each with ±50 % jitter so a restarted server is not stampeded.
