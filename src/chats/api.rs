@@ -14,6 +14,34 @@ pub async fn create_group(name: String, participant_ids: Vec<Uuid>) -> Result<Ch
     http::post("/api/chats/group", &CreateGroupRequest { name, participant_ids }).await
 }
 
+pub async fn get_chat(id: Uuid) -> Result<ChatResponse, AppError> {
+    http::get(&format!("/api/chats/{id}")).await
+}
+
+pub async fn rename(id: Uuid, name: String) -> Result<ChatResponse, AppError> {
+    http::patch(&format!("/api/chats/{id}"), &UpdateChatRequest { name: Some(name), avatar_media_id: None }).await
+}
+
+pub async fn add_members(id: Uuid, user_ids: Vec<Uuid>) -> Result<ChatResponse, AppError> {
+    http::post(&format!("/api/chats/{id}/members"), &AddMembersRequest { user_ids }).await
+}
+
+pub async fn remove_member(id: Uuid, user_id: Uuid) -> Result<(), AppError> {
+    http::delete(&format!("/api/chats/{id}/members/{user_id}")).await
+}
+
+pub async fn change_role(id: Uuid, user_id: Uuid, role: &str) -> Result<ChatResponse, AppError> {
+    http::patch(&format!("/api/chats/{id}/members/{user_id}"), &UpdateMemberRequest { role: role.to_owned() }).await
+}
+
+pub async fn leave(id: Uuid) -> Result<(), AppError> {
+    http::post_no_content(&format!("/api/chats/{id}/leave"), &serde_json::json!({})).await
+}
+
+pub async fn delete_chat(id: Uuid) -> Result<(), AppError> {
+    http::delete(&format!("/api/chats/{id}")).await
+}
+
 pub async fn list_chats() -> Result<ChatsResponse, AppError> {
     http::get("/api/chats").await
 }

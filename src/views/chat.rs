@@ -1,5 +1,6 @@
 use crate::app::Route;
 use crate::chats::api::{load_chat_around, load_chat_view, load_group_view, mark_read};
+use crate::chats::components::GroupPanel;
 use crate::chats::model::ChatView;
 use crate::chats::store::ChatStore;
 use crate::messages::components::{Composer, Timeline};
@@ -33,6 +34,7 @@ pub fn GroupPage(slug: String) -> Element {
 fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut marked = use_signal(|| (Uuid::nil(), 0i64));
+    let mut settings_open = use_signal(|| false);
     let mut page = use_reactive!(|view| view);
 
     // Hand the server's messages to the live store, and say which chat is on screen.
@@ -86,10 +88,16 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
             header { class: "chat-header",
                 Link { to: Route::HomePage {}, class: "icon-btn back", "aria-label": "Back to chats", "←" }
                 Avatar { name: title.clone(), url: page.chat.avatar_url.clone(), size: 40 }
-                div { class: "chat-heading",
+                div { class: "chat-heading grow",
                     h1 { "{title}" }
                     p { class: "muted", "{subtitle}" }
                 }
+                if page.chat.kind == "group" {
+                    button { class: "btn btn-ghost", r#type: "button", onclick: move |_| settings_open.set(true), "Group settings" }
+                }
+            }
+            if settings_open() {
+                GroupPanel { chat_id: page.chat.id, on_close: move |_| settings_open.set(false) }
             }
             div { class: "scroller",
                 Timeline { chat: page.chat.clone(), initial: page.messages.clone(), initial_has_older: page.has_more, highlight }

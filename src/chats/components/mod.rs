@@ -1,8 +1,10 @@
 //! Chat UI: the sidebar list and the dialog that starts a chat.
 mod chat_list;
+mod group_panel;
 mod new_chat;
 
 pub use chat_list::ChatList;
+pub use group_panel::GroupPanel;
 pub use new_chat::NewChatDialog;
 
 use chrono::{DateTime, Local, Utc};
