@@ -32,7 +32,7 @@ pub fn GroupPanel(chat_id: Uuid, on_close: EventHandler<()>) -> Element {
             }
         });
     };
-    use_hook(move || reload());
+    use_hook(reload);
 
     // Runs an action, then shows the group as it is now.
     let act = move |action: Action| {
