@@ -31,6 +31,12 @@ test('reactions, replies, edits and deletes show for both people', async ({ brow
   await onBob.getByRole('button', { name: 'React 👍' }).click();
   await expect(a.locator('.msg.mine').last().locator('.reaction')).toHaveText('👍 1');
 
+  // The fuller picker adds any emoji.
+  await onBob.hover();
+  await onBob.getByRole('button', { name: 'More reactions' }).click();
+  await onBob.getByRole('dialog', { name: 'Pick a reaction' }).getByRole('button', { name: 'React 🎉' }).click();
+  await expect(a.locator('.msg.mine').last().locator('.reaction')).toHaveText(['👍 1', '🎉 1']);
+
   // Bob replies; the quote shows the original.
   await onBob.hover();
   await onBob.getByRole('button', { name: 'Reply' }).click();
@@ -51,6 +57,8 @@ test('reactions, replies, edits and deletes show for both people', async ({ brow
   await aliceBox.press('Enter');
   await expect(b.locator('.msg.theirs').first()).toContainText('Lunch at one?');
   await expect(b.locator('.msg.theirs').first()).toContainText('edited');
+  await b.locator('.msg.theirs').first().getByRole('button', { name: 'edited' }).click();
+  await expect(b.getByRole('list', { name: 'Earlier versions' })).toContainText('Lunch at noon?');
 
   // Alice deletes it for everyone.
   await mine.hover();

@@ -17,8 +17,9 @@ test('two people chat in real time, with typing, ticks and server-rendered histo
 
   // Alice finds Bob and writes.
   await a.getByRole('button', { name: 'New chat' }).click();
-  await a.getByLabel('Find someone by username').fill(bob.slice(0, 6));
-  await a.getByRole('button', { name: /Bob Dylan/ }).click();
+  // Search by a prefix of the username; pick the one with exactly this username.
+  await a.getByLabel('Find someone by username').fill(bob.slice(0, bob.length - 2));
+  await a.getByRole('button', { name: `Bob Dylan @${bob}` }).click();
   await expect(a).toHaveURL(/\/chats\/[0-9a-f-]+$/);
   const chatUrl = a.url();
   await ready(a);
@@ -47,6 +48,8 @@ test('two people chat in real time, with typing, ticks and server-rendered histo
   const sentAt = Date.now();
   await b.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(a.locator('.msg.theirs').last()).toContainText('Hi Alice!', { timeout: 1_000 });
+  // Sending stops the typing indicator.
+  await expect(a.getByText('Bob Dylan is typing…')).toBeHidden();
   const latency = Date.now() - sentAt;
   test.info().annotations.push({ type: 'send-to-receive-ms', description: String(latency) });
   console.log(`send→receive between two browser contexts: ${latency} ms`);

@@ -37,6 +37,8 @@ test('a group of three: create, talk, rename, remove a member, leave', async ({ 
   await expect(a.locator('.msg.theirs').last()).toContainText('Who brings the map?');
   await expect(b.locator('.msg.theirs').last()).toContainText('Who brings the map?');
   await expect(a.locator('.msg.theirs .sender').last()).toHaveText('Carol');
+  // Both have it open: Carol's message is read by everyone.
+  await expect(c.locator('.msg.mine .tick').last()).toHaveAttribute('title', 'read');
 
   // Alice renames it and removes Carol.
   await a.getByRole('button', { name: 'Group settings' }).click();

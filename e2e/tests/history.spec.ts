@@ -32,6 +32,15 @@ test('history loads earlier pages, permalinks open at their message, groups open
   await expect(b.locator('.msg').first()).toContainText('message number 1');
   await expect(b.getByRole('button', { name: 'Load earlier messages' })).toBeHidden();
 
+  // Scrolled up, a new message shows as "1 new" until Bob jumps down to it.
+  await b.locator('.scroller').evaluate((el) => { el.scrollTop = -100000; el.dispatchEvent(new Event('scroll')); });
+  await aliceCtx.request.post(`/api/chats/${chat.id}/messages`, { data: { content: 'are you there?', clientId: 'h-late' }, headers: auth });
+  const jump = b.getByRole('button', { name: '↓ 1 new' });
+  await expect(jump).toBeVisible();
+  await jump.click();
+  await expect(b.locator('.msg').last()).toBeInViewport();
+  await expect(jump).toBeHidden();
+
   // A permalink renders around its message on the server, highlighted, and scrolls to it.
   const target = ids[4];
   const html = await (await bobCtx.request.get(`/chats/${chat.id}/m/${target}`)).text();

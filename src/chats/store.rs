@@ -30,6 +30,8 @@ pub struct ChatStore {
     pub draft: Signal<Draft>,
     /// Chats whose timeline has older messages not loaded yet.
     pub has_older: Signal<HashMap<Uuid, bool>>,
+    /// Members with their read and delivered positions, for chats opened in this tab.
+    pub members: Signal<HashMap<Uuid, Vec<crate::chats::model::ChatMember>>>,
 }
 
 /// The composer's mode.
@@ -63,6 +65,7 @@ impl ChatStore {
             send_error: Signal::new(None),
             draft: Signal::new(Draft::New),
             has_older: Signal::new(HashMap::new()),
+            members: Signal::new(HashMap::new()),
         }
     }
 
@@ -72,7 +75,8 @@ impl ChatStore {
 
     /// Adds or replaces messages of a chat, kept in seq order without duplicates.
     pub fn merge(&mut self, chat_id: Uuid, incoming: Vec<Message>) {
-        if self.pending.read().iter().any(|p| incoming.iter().any(|m| m.client_id == p.client_id)) {
+        // peek: merging must not make the caller (often an effect) depend on the outbox.
+        if self.pending.peek().iter().any(|p| incoming.iter().any(|m| m.client_id == p.client_id)) {
             self.pending.write().retain(|p| !incoming.iter().any(|m| m.client_id == p.client_id));
         }
         let mut timelines = self.timelines.write();
@@ -111,6 +115,24 @@ impl ChatStore {
             created_at: message.created_at,
         });
         chats.insert(0, chat);
+    }
+
+    /// Seeds a chat's members from page data without moving anyone's positions backwards
+    /// (receipts that arrived meanwhile are newer than the page).
+    pub fn seed_members(&mut self, chat_id: Uuid, fresh: Vec<crate::chats::model::ChatMember>) {
+        let mut all = self.members.write();
+        let known = all.remove(&chat_id).unwrap_or_default();
+        let merged = fresh
+            .into_iter()
+            .map(|mut m| {
+                if let Some(k) = known.iter().find(|k| k.user.id == m.user.id) {
+                    m.last_read_seq = m.last_read_seq.max(k.last_read_seq);
+                    m.last_delivered_seq = m.last_delivered_seq.max(k.last_delivered_seq);
+                }
+                m
+            })
+            .collect();
+        all.insert(chat_id, merged);
     }
 
     pub fn mark_read_locally(&mut self, chat_id: Uuid) {
@@ -161,11 +183,19 @@ impl ChatStore {
                 m.reactions.retain(|r| r.count > 0);
             }),
             ServerFrame::Receipt { chat_id, user_id, read_seq, delivered_seq } => {
+                let advance = |member: &mut crate::chats::model::ChatMember| {
+                    member.last_read_seq = member.last_read_seq.max(read_seq);
+                    member.last_delivered_seq = member.last_delivered_seq.max(delivered_seq);
+                };
                 if let Some(chat) = self.chats.write().iter_mut().find(|c| c.id == chat_id)
                     && let Some(member) = chat.members.iter_mut().find(|m| m.user.id == user_id)
                 {
-                    member.last_read_seq = member.last_read_seq.max(read_seq);
-                    member.last_delivered_seq = member.last_delivered_seq.max(delivered_seq);
+                    advance(member);
+                }
+                if let Some(members) = self.members.write().get_mut(&chat_id)
+                    && let Some(member) = members.iter_mut().find(|m| m.user.id == user_id)
+                {
+                    advance(member);
                 }
             }
             ServerFrame::Typing { chat_id, user_id, typing } => {

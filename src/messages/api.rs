@@ -20,6 +20,10 @@ pub async fn before(chat_id: Uuid, seq: i64) -> Result<MessagesResponse, AppErro
     http::get(&format!("/api/chats/{chat_id}/messages?before={seq}&limit=50")).await
 }
 
+pub async fn history(id: Uuid) -> Result<EditsResponse, AppError> {
+    http::get(&format!("/api/messages/{id}/history")).await
+}
+
 pub async fn edit(id: Uuid, content: String) -> Result<MessageResponse, AppError> {
     http::patch(&format!("/api/messages/{id}"), &EditMessageRequest { content }).await
 }

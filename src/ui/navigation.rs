@@ -10,6 +10,14 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Waits in the browser; on the server (never awaited there) it returns at once.
+pub async fn sleep_ms(ms: u32) {
+    #[cfg(feature = "web")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(feature = "web"))]
+    let _ = ms;
+}
+
 /// Scrolls the element with this id to the middle of the view (no-op during server rendering).
 pub fn scroll_to(id: &str) {
     #[cfg(feature = "web")]

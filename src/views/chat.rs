@@ -35,14 +35,35 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut marked = use_signal(|| (Uuid::nil(), 0i64));
     let mut settings_open = use_signal(|| false);
+    // Whether the newest message is in view, and the newest seq seen while it was.
+    let mut at_bottom = use_signal(|| true);
+    let mut seen_seq = use_signal(|| 0i64);
+    use_effect(move || {
+        if at_bottom()
+            && let Some(chat) = *store.open_chat.read()
+        {
+            let newest = store.timelines.read().get(&chat).and_then(|l| l.last().map(|m| m.seq)).unwrap_or(0);
+            seen_seq.set(newest);
+        }
+    });
     let mut page = use_reactive!(|view| view);
 
     // Hand the server's messages to the live store, and say which chat is on screen.
     use_effect(move || {
         if let Some(page) = page() {
-            store.merge(page.chat.id, page.messages.clone());
-            store.has_older.write().insert(page.chat.id, page.has_more);
-            store.open_chat.set(Some(page.chat.id));
+            let chat_id = page.chat.id;
+            store.merge(chat_id, page.messages.clone());
+            store.seed_members(chat_id, page.chat.members.clone());
+            store.has_older.write().insert(chat_id, page.has_more);
+            store.open_chat.set(Some(chat_id));
+            // Frames that arrived between loading the page and having a timeline were not kept:
+            // fetch whatever came after the page's newest message.
+            let after = page.messages.last().map_or(0, |m| m.seq);
+            spawn(async move {
+                if let Ok(newer) = crate::messages::api::after(chat_id, after).await {
+                    store.merge(chat_id, newer.messages);
+                }
+            });
         }
     });
     use_drop(move || store.open_chat.set(None));
@@ -77,6 +98,12 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
         };
     };
     let me = store.me.read().id;
+    let unseen = if at_bottom() {
+        0
+    } else {
+        store.timelines.read().get(&page.chat.id).map_or(0, |l| l.iter().filter(|m| m.seq > seen_seq()).count())
+    };
+    let newest = store.timelines.read().get(&page.chat.id).and_then(|l| l.last().map(|m| m.id));
     let title = page.chat.title(me);
     let subtitle = match page.chat.kind.as_str() {
         "group" => format!("{} members", page.chat.members.len()),
@@ -99,7 +126,27 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
             if settings_open() {
                 GroupPanel { chat_id: page.chat.id, on_close: move |_| settings_open.set(false) }
             }
-            div { class: "scroller",
+            div {
+                class: "scroller",
+                // The list grows upwards (column-reverse): 0 is the bottom, negative is scrolled up.
+                onscroll: move |e: ScrollEvent| {
+                    let bottom = e.data().scroll_top() > -80.0;
+                    if bottom != *at_bottom.peek() {
+                        at_bottom.set(bottom);
+                    }
+                },
+                if unseen > 0 {
+                    button {
+                        class: "btn btn-primary jump",
+                        r#type: "button",
+                        onclick: move |_| {
+                            if let Some(id) = newest {
+                                crate::ui::navigation::scroll_to(&format!("m-{id}"));
+                            }
+                        },
+                        "↓ {unseen} new"
+                    }
+                }
                 Timeline { chat: page.chat.clone(), initial: page.messages.clone(), initial_has_older: page.has_more, highlight }
             }
             Composer { chat_id: page.chat.id }

@@ -48,6 +48,14 @@ pub fn Composer(chat_id: Uuid) -> Element {
             Draft::New => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None }),
         }
     };
+    // Ctrl+B / Ctrl+I and the B / I buttons wrap the text in ** or *.
+    let mut wrap = move |marker: &str| {
+        let current = text();
+        let trimmed = current.trim();
+        if !trimmed.is_empty() {
+            text.set(format!("{marker}{trimmed}{marker}"));
+        }
+    };
     let mut cancel = move || {
         if matches!(*store.draft.read(), Draft::Edit(_)) {
             text.set(String::new());
@@ -83,6 +91,10 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 e.prevent_default();
                 send();
             },
+            div { class: "format-buttons",
+                button { class: "action", r#type: "button", "aria-label": "Bold", title: "Bold (Ctrl+B)", onclick: move |_| wrap("**"), strong { "B" } }
+                button { class: "action", r#type: "button", "aria-label": "Italic", title: "Italic (Ctrl+I)", onclick: move |_| wrap("*"), em { "I" } }
+            }
             textarea {
                 class: "composer-input",
                 rows: "1",
@@ -103,6 +115,12 @@ pub fn Composer(chat_id: Uuid) -> Element {
                         send();
                     } else if e.key() == Key::Escape {
                         cancel();
+                    } else if e.modifiers().ctrl() && e.key() == Key::Character("b".into()) {
+                        e.prevent_default();
+                        wrap("**");
+                    } else if e.modifiers().ctrl() && e.key() == Key::Character("i".into()) {
+                        e.prevent_default();
+                        wrap("*");
                     }
                 },
             }

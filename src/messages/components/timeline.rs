@@ -15,9 +15,28 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
     // Times depend on the viewer's clock and zone: render them after hydration only.
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
+    // Typing indicators lapse ~5 s after the last refresh: forget them on time. (An effect,
+    // not a future: effects run only in the browser, where the sleep really waits.)
+    use_effect(move || {
+        spawn(async move {
+            loop {
+                crate::ui::navigation::sleep_ms(1_000).await;
+                let now = now_ms();
+                if store.typing.peek().values().any(|users| users.values().any(|until| *until <= now)) {
+                    for users in store.typing.write().values_mut() {
+                        users.retain(|_, until| *until > now);
+                    }
+                }
+            }
+        });
+    });
     let me = store.me.read().id;
     let messages = store.timelines.read().get(&chat.id).cloned().unwrap_or(initial);
-    let live = store.chats.read().iter().find(|c| c.id == chat.id).cloned().unwrap_or_else(|| chat.clone());
+    let mut live = store.chats.read().iter().find(|c| c.id == chat.id).cloned().unwrap_or_else(|| chat.clone());
+    // The page's member list, kept current by receipts (the chat list omits group members).
+    if let Some(members) = store.members.read().get(&chat.id) {
+        live.members = members.clone();
+    }
     let pending: Vec<_> = store.pending.read().iter().filter(|p| p.chat_id == chat.id).cloned().collect();
     let group = chat.kind == "group";
     let typing = typing_names(&store, &live, me);
@@ -53,6 +72,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
                     first_of_run: i == 0 || messages[i - 1].sender.id != m.sender.id,
                     show_sender: group && m.sender.id != me,
                     ticks: if m.sender.id == me { ticks(&live, me, m.seq) } else { String::new() },
+                    readers: if m.sender.id == me && group { readers(&live, me, m.seq) } else { Vec::new() },
                     hydrated: hydrated(),
                     can_moderate: group && live.members.iter().any(|x| x.user.id == me && (x.role == "owner" || x.role == "admin")),
                     highlighted: highlight == Some(m.id),
@@ -73,6 +93,11 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
 
 /// Quick reactions offered on every message.
 const QUICK: [&str; 6] = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+/// The fuller picker behind "＋".
+const PICKER: [&str; 32] = [
+    "😀", "😃", "😄", "😁", "😆", "😅", "🤣", "😊", "😇", "🙂", "😉", "😍", "🥰", "😘", "😎", "🤔",
+    "🤗", "🙄", "😴", "🤯", "🥳", "😭", "😡", "👏", "🙌", "👌", "✌️", "🤝", "💪", "🔥", "🎉", "✅",
+];
 
 #[component]
 #[allow(clippy::too_many_arguments)]
@@ -85,9 +110,13 @@ fn MessageRow(
     hydrated: bool,
     can_moderate: bool,
     highlighted: bool,
+    readers: Vec<String>,
 ) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut confirm_delete = use_signal(|| false);
+    let mut edits = use_signal(|| None::<Vec<crate::messages::model::Edit>>);
+    let mut show_readers = use_signal(|| false);
+    let mut picker = use_signal(|| false);
     let class = format!(
         "msg {} {} {}",
         if mine { "mine" } else { "theirs" },
@@ -106,7 +135,7 @@ fn MessageRow(
     let for_reply = message.clone();
     let for_edit = message.clone();
     rsx! {
-        li { class: "{class}", id: "m-{message.id}", "data-seq": "{message.seq}",
+        li { class: "{class}", id: "m-{message.id}", "data-seq": "{message.seq}", tabindex: "0",
             if hydrated && !deleted {
                 div { class: "actions", role: "toolbar", "aria-label": "Message actions",
                     for (emoji, already) in quick {
@@ -118,6 +147,7 @@ fn MessageRow(
                             "{emoji}"
                         }
                     }
+                    button { r#type: "button", class: "action", "aria-label": "More reactions", "aria-expanded": picker(), onclick: move |_| picker.toggle(), "＋" }
                     button { r#type: "button", class: "action", onclick: move |_| store.draft.set(Draft::Reply(for_reply.clone())), "Reply" }
                     if mine {
                         button { r#type: "button", class: "action", onclick: move |_| store.draft.set(Draft::Edit(for_edit.clone())), "Edit" }
@@ -135,6 +165,22 @@ fn MessageRow(
                                 }
                             },
                             if confirm_delete() { "Delete for everyone?" } else { "Delete" }
+                        }
+                    }
+                }
+            }
+            if picker() {
+                div { class: "emoji-picker", role: "dialog", "aria-label": "Pick a reaction",
+                    for emoji in PICKER {
+                        button {
+                            r#type: "button",
+                            class: "action emoji",
+                            "aria-label": "React {emoji}",
+                            onclick: move |_| {
+                                picker.set(false);
+                                toggle(emoji.to_owned(), false);
+                            },
+                            "{emoji}"
                         }
                     }
                 }
@@ -170,11 +216,45 @@ fn MessageRow(
                     }
                 }
                 div { class: "meta",
-                    if message.edited_at.is_some() && !deleted { span { "edited" } }
+                    if message.edited_at.is_some() && !deleted {
+                        button {
+                            class: "link-button",
+                            r#type: "button",
+                            title: "Show earlier versions",
+                            onclick: move |_| {
+                                if edits.read().is_some() {
+                                    edits.set(None);
+                                    return;
+                                }
+                                spawn(async move {
+                                    if let Ok(res) = api::history(id).await {
+                                        edits.set(Some(res.edits));
+                                    }
+                                });
+                            },
+                            "edited"
+                        }
+                    }
                     if hydrated { span { {short_time(message.created_at)} } }
                     if !ticks.is_empty() {
-                        span { class: if ticks.ends_with("read") { "tick read" } else { "tick" }, title: "{ticks}",
+                        button {
+                            r#type: "button",
+                            class: if ticks.ends_with("read") || ticks.starts_with("seen") { "tick read link-button" } else { "tick link-button" },
+                            title: "{ticks}",
+                            "aria-label": "{ticks}",
+                            onclick: move |_| show_readers.toggle(),
                             {tick_marks(&ticks)}
+                            if ticks.starts_with("seen") { " {ticks}" }
+                        }
+                    }
+                }
+                if show_readers() && !readers.is_empty() {
+                    p { class: "readers muted", "Seen by " {readers.join(", ")} }
+                }
+                if let Some(list) = edits().filter(|_| !deleted) {
+                    ol { class: "edit-history", "aria-label": "Earlier versions",
+                        for e in list {
+                            li { span { class: "muted", {e.edited_at.format("%Y-%m-%d %H:%M").to_string()} " · " } "{e.content}" }
                         }
                     }
                 }
@@ -201,6 +281,15 @@ fn ticks(chat: &Chat, me: Uuid, seq: i64) -> String {
     } else {
         "sent".to_owned()
     }
+}
+
+/// Names of the members (other than me) who have read up to `seq`.
+fn readers(chat: &Chat, me: Uuid, seq: i64) -> Vec<String> {
+    chat.members
+        .iter()
+        .filter(|m| m.user.id != me && m.last_read_seq >= seq)
+        .map(|m| m.user.display_name.clone())
+        .collect()
 }
 
 fn tick_marks(state: &str) -> &'static str {
