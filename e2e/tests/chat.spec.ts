@@ -68,6 +68,9 @@ test('two people chat in real time, with typing, ticks and server-rendered histo
   await registerByApi(eveCtx.request, eve, 'password123');
   const e = await eveCtx.newPage();
   await signIn(e, eve, 'password123');
+  const outsider = await eveCtx.request.get(chatUrl);
+  expect(outsider.status()).toBe(404);
+  expect(await outsider.text()).not.toContain('Hi Alice!');
   await e.goto(chatUrl);
   await expect(e.getByRole('heading', { name: 'Chat not found' })).toBeVisible();
   expect(await e.content()).not.toContain('Hi Alice!');

@@ -63,6 +63,23 @@ mod web {
         Some(format!("{scheme}://{}/api/ws", location.host().ok()?))
     }
 
+    /// Away while the tab is hidden, online when it shows again (one listener per tab).
+    fn watch_visibility() {
+        thread_local! { static WATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) }; }
+        if WATCHING.with(|w| w.replace(true)) {
+            return;
+        }
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let doc = document.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            let status = if doc.hidden() { "away" } else { "online" };
+            send(&crate::realtime::model::ClientFrame::Presence { status: status.to_owned() });
+        });
+        let _ = document.add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
+        // Lives as long as the tab.
+        on_change.forget();
+    }
+
     /// After this many WebSocket attempts that never opened (a proxy in the way), use SSE.
     const SSE_AFTER: u32 = 2;
 
@@ -97,6 +114,7 @@ mod web {
                         Link::Open => {
                             attempt = 0;
                             opened = true;
+                            watch_visibility();
                             never_opened = 0;
                             SOCKET.with(|s| *s.borrow_mut() = Some(socket.clone()));
                             store.online.set(true);

@@ -10,6 +10,12 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Marks the server-rendered response "404 Not Found" (no-op in the browser).
+pub fn not_found_status() {
+    #[cfg(feature = "server")]
+    dioxus::fullstack::FullstackContext::commit_http_status(dioxus::fullstack::StatusCode::NOT_FOUND, None);
+}
+
 /// Waits in the browser; on the server (never awaited there) it returns at once.
 pub async fn sleep_ms(ms: u32) {
     #[cfg(feature = "web")]

@@ -89,6 +89,7 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     });
 
     let Some(page) = view else {
+        crate::ui::navigation::not_found_status();
         return rsx! {
             div { class: "empty-pane",
                 h1 { "Chat not found" }

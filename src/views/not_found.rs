@@ -4,6 +4,7 @@ use dioxus::prelude::*;
 #[component]
 pub fn NotFoundPage(segments: Vec<String>) -> Element {
     let _ = segments;
+    crate::ui::navigation::not_found_status();
     rsx! {
         document::Title { "Not found · Parlor" }
         main { class: "auth-page",

@@ -36,3 +36,24 @@ async fn signed_in_pages_render_the_user_on_the_server() {
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/");
 }
+
+#[tokio::test]
+async fn a_chat_the_visitor_is_not_in_is_a_404_page_without_its_content() {
+    let app = spawn_app().await;
+    let (_, alice, _) = app.user("alice").await;
+    let chat = app.group(&alice, "Secret plans", &[]).await;
+    app.say(&alice, &chat, "the cake is a lie").await;
+    app.register("mallory", "password123").await;
+    let browser = app.browser();
+    app.login_with(&browser, "mallory", "password123").await;
+    let res = browser.get(app.url(&format!("/chats/{chat}"))).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Chat not found"), "{html}");
+    assert!(!html.contains("the cake is a lie") && !html.contains("Secret plans"));
+    // A member gets the page with the message rendered on the server.
+    let owner = app.browser();
+    app.login_with(&owner, "alice", "password123").await;
+    let html = owner.get(app.url(&format!("/chats/{chat}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("the cake is a lie"));
+}

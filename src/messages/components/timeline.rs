@@ -76,6 +76,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
                     hydrated: hydrated(),
                     can_moderate: group && live.members.iter().any(|x| x.user.id == me && (x.role == "owner" || x.role == "admin")),
                     highlighted: highlight == Some(m.id),
+                    day: (hydrated() && (i == 0 || local_day(&messages[i - 1]) != local_day(m))).then(|| day_label(m)),
                 }
             }
             for p in pending {
@@ -111,6 +112,7 @@ fn MessageRow(
     can_moderate: bool,
     highlighted: bool,
     readers: Vec<String>,
+    day: Option<String>,
 ) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut confirm_delete = use_signal(|| false);
@@ -135,6 +137,9 @@ fn MessageRow(
     let for_reply = message.clone();
     let for_edit = message.clone();
     rsx! {
+        if let Some(label) = day {
+            li { class: "day", role: "separator", "{label}" }
+        }
         li { class: "{class}", id: "m-{message.id}", "data-seq": "{message.seq}", tabindex: "0",
             if hydrated && !deleted {
                 div { class: "actions", role: "toolbar", "aria-label": "Message actions",
@@ -280,6 +285,23 @@ fn ticks(chat: &Chat, me: Uuid, seq: i64) -> String {
         "delivered".to_owned()
     } else {
         "sent".to_owned()
+    }
+}
+
+fn local_day(m: &Message) -> chrono::NaiveDate {
+    m.created_at.with_timezone(&chrono::Local).date_naive()
+}
+
+/// "Today", "Yesterday", or the date.
+fn day_label(m: &Message) -> String {
+    let day = local_day(m);
+    let today = chrono::Local::now().date_naive();
+    if day == today {
+        "Today".to_owned()
+    } else if today.pred_opt() == Some(day) {
+        "Yesterday".to_owned()
+    } else {
+        day.format("%A, %B %-d, %Y").to_string()
     }
 }
 
