@@ -1,25 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { ready, registerByApi, signIn, uniqueName } from './helpers';
+import { directChat } from './helpers';
 
 test('reactions, replies, edits and deletes show for both people', async ({ browser }) => {
-  const origin = test.info().project.use.baseURL!;
-  const aliceCtx = await browser.newContext();
-  const bobCtx = await browser.newContext();
-  const alice = uniqueName('alice');
-  const bob = uniqueName('bob');
-  await registerByApi(aliceCtx.request, alice, 'password123', 'Alice');
-  await registerByApi(bobCtx.request, bob, 'password123', 'Bob');
-  const a = await aliceCtx.newPage();
-  const b = await bobCtx.newPage();
-  await signIn(a, alice, 'password123');
-  await signIn(b, bob, 'password123');
-  const bobId = (await (await bobCtx.request.get('/api/users/me')).json()).user.id;
-  const chatId = (await (await aliceCtx.request.post('/api/chats/direct', { data: { userId: bobId }, headers: { origin } })).json()).chat.id;
-  await a.goto(`/chats/${chatId}`);
-  await b.goto(`/chats/${chatId}`);
-  await ready(a);
-  await ready(b);
-
+  const { a, b, close } = await directChat(browser);
   const aliceBox = a.getByRole('textbox', { name: 'Message' });
   await aliceBox.fill('Lunch at noon?');
   await aliceBox.press('Enter');
@@ -66,5 +49,5 @@ test('reactions, replies, edits and deletes show for both people', async ({ brow
   await mine.getByRole('button', { name: 'Delete for everyone?' }).click();
   await expect(b.locator('.msg.theirs').first()).toContainText('This message was deleted');
   await expect(b.locator('.msg.theirs').first()).not.toContainText('Lunch');
-  await Promise.all([aliceCtx.close(), bobCtx.close()]);
+  await close();
 });

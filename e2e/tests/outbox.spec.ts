@@ -1,26 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { ready, registerByApi, signIn, uniqueName } from './helpers';
+import { directChat } from './helpers';
 
 test('messages written offline are sent exactly once, in order, when the network returns', async ({ browser }) => {
-  const origin = test.info().project.use.baseURL!;
-  const aliceCtx = await browser.newContext();
-  const bobCtx = await browser.newContext();
-  const alice = uniqueName('alice');
-  const bob = uniqueName('bob');
-  await registerByApi(aliceCtx.request, alice, 'password123', 'Alice');
-  await registerByApi(bobCtx.request, bob, 'password123', 'Bob');
-  const a = await aliceCtx.newPage();
-  const b = await bobCtx.newPage();
-  await signIn(a, alice, 'password123');
-  await signIn(b, bob, 'password123');
-  const bobId = (await (await bobCtx.request.get('/api/users/me')).json()).user.id;
-  const res = await aliceCtx.request.post('/api/chats/direct', { data: { userId: bobId }, headers: { origin } });
-  const chatId = (await res.json()).chat.id;
-  await a.goto(`/chats/${chatId}`);
-  await b.goto(`/chats/${chatId}`);
-  await ready(a);
-  await ready(b);
-
+  const { aliceCtx, bobCtx, a, b, chatId, close } = await directChat(browser);
   await aliceCtx.setOffline(true);
   const box = a.getByRole('textbox', { name: 'Message' });
   await box.fill('first, written offline');
@@ -43,5 +25,5 @@ test('messages written offline are sent exactly once, in order, when the network
   await expect(b.locator('.msg.theirs')).toHaveCount(2);
   const history = await (await bobCtx.request.get(`/api/chats/${chatId}/messages`)).json();
   expect(history.messages.map((m: { content: string }) => m.content)).toEqual(['first, written offline', 'second, written offline']);
-  await Promise.all([aliceCtx.close(), bobCtx.close()]);
+  await close();
 });

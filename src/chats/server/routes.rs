@@ -1,6 +1,6 @@
 //! HTTP routes of chats: thin handlers over the chat service.
 
-use super::service;
+use super::{members, service};
 use crate::auth::server::extract::Viewer;
 use crate::chats::model::*;
 use crate::error::{AppError, ErrorBody};
@@ -71,14 +71,14 @@ pub async fn get_chat_by_slug(State(state): State<AppState>, viewer: Viewer, Api
 #[utoipa::path(patch, path = "/api/chats/{id}", tag = "chats", params(("id" = Uuid, Path)), request_body = UpdateChatRequest,
     responses((status = 200, body = ChatResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn update_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<UpdateChatRequest>) -> Result<Json<ChatResponse>, AppError> {
-    Ok(Json(ChatResponse { chat: service::update_chat(&state, viewer.user_id, id, req).await? }))
+    Ok(Json(ChatResponse { chat: members::update_chat(&state, viewer.user_id, id, req).await? }))
 }
 
 /// Delete a group for everyone (owner only).
 #[utoipa::path(delete, path = "/api/chats/{id}", tag = "chats", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
-    service::delete_chat(&state, viewer.user_id, id).await?;
+    members::delete_chat(&state, viewer.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -86,7 +86,7 @@ pub async fn delete_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(
 #[utoipa::path(post, path = "/api/chats/{id}/members", tag = "chats", params(("id" = Uuid, Path)), request_body = AddMembersRequest,
     responses((status = 200, body = ChatResponse), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_members(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<AddMembersRequest>) -> Result<Json<ChatResponse>, AppError> {
-    service::add_members(&state, viewer.user_id, id, req).await?;
+    members::add_members(&state, viewer.user_id, id, req).await?;
     Ok(Json(ChatResponse { chat: service::get_chat(&state, viewer.user_id, id).await? }))
 }
 
@@ -94,7 +94,7 @@ pub async fn add_members(State(state): State<AppState>, viewer: Viewer, ApiPath(
 #[utoipa::path(delete, path = "/api/chats/{id}/members/{user_id}", tag = "chats", params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remove_member(State(state): State<AppState>, viewer: Viewer, ApiPath((id, user_id)): ApiPath<(Uuid, Uuid)>) -> Result<StatusCode, AppError> {
-    service::remove_member(&state, viewer.user_id, id, user_id).await?;
+    members::remove_member(&state, viewer.user_id, id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -102,7 +102,7 @@ pub async fn remove_member(State(state): State<AppState>, viewer: Viewer, ApiPat
 #[utoipa::path(patch, path = "/api/chats/{id}/members/{user_id}", tag = "chats", params(("id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = UpdateMemberRequest,
     responses((status = 200, body = ChatResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn change_role(State(state): State<AppState>, viewer: Viewer, ApiPath((id, user_id)): ApiPath<(Uuid, Uuid)>, ApiJson(req): ApiJson<UpdateMemberRequest>) -> Result<Json<ChatResponse>, AppError> {
-    service::change_role(&state, viewer.user_id, id, user_id, req).await?;
+    members::change_role(&state, viewer.user_id, id, user_id, req).await?;
     Ok(Json(ChatResponse { chat: service::get_chat(&state, viewer.user_id, id).await? }))
 }
 
@@ -110,7 +110,7 @@ pub async fn change_role(State(state): State<AppState>, viewer: Viewer, ApiPath(
 #[utoipa::path(post, path = "/api/chats/{id}/leave", tag = "chats", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn leave(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
-    service::leave(&state, viewer.user_id, id).await?;
+    members::leave(&state, viewer.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

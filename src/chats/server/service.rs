@@ -10,7 +10,7 @@ use crate::realtime::model::ServerFrame;
 use crate::server::entity::{chat, chat_member, message};
 use crate::server::state::AppState;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, SqlErr, TransactionTrait};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -26,15 +26,15 @@ pub async fn member_ids(state: &AppState, chat_id: Uuid) -> Result<Vec<Uuid>, Ap
     Ok(repo::list_members(&state.db, &[chat_id]).await?.into_iter().map(|m| m.user_id).collect())
 }
 
-fn role_of(member: &chat_member::Model) -> Role {
+pub(super) fn role_of(member: &chat_member::Model) -> Role {
     Role::parse(&member.role).unwrap_or(Role::Member)
 }
 
-fn require_group(chat: &chat::Model) -> Result<(), AppError> {
+pub(super) fn require_group(chat: &chat::Model) -> Result<(), AppError> {
     if chat.kind == "group" { Ok(()) } else { Err(AppError::bad_request("not_a_group", "Only group chats have that.")) }
 }
 
-fn require_manager(member: &chat_member::Model) -> Result<(), AppError> {
+pub(super) fn require_manager(member: &chat_member::Model) -> Result<(), AppError> {
     if role_of(member).manages() { Ok(()) } else { Err(AppError::forbidden("forbidden", "Only the group's owner and admins can do that.")) }
 }
 
@@ -43,7 +43,7 @@ fn direct_key(a: Uuid, b: Uuid) -> String {
     format!("{low}:{high}")
 }
 
-fn new_member(chat_id: Uuid, user_id: Uuid, role: Role) -> chat_member::ActiveModel {
+pub(super) fn new_member(chat_id: Uuid, user_id: Uuid, role: Role) -> chat_member::ActiveModel {
     chat_member::ActiveModel {
         chat_id: Set(chat_id),
         user_id: Set(user_id),
@@ -104,12 +104,12 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
     Ok((true, view(state, me, chat, true).await?))
 }
 
-fn invalid_name(message: &'static str) -> AppError {
+pub(super) fn invalid_name(message: &'static str) -> AppError {
     AppError::bad_request("invalid_group_name", message)
 }
 
 /// Checks that users exist and that none of them would exceed the group limit.
-async fn check_joiners(state: &AppState, users: &[Uuid]) -> Result<(), AppError> {
+pub(super) async fn check_joiners(state: &AppState, users: &[Uuid]) -> Result<(), AppError> {
     let found = users_by_ids(state, users).await?;
     if let Some(missing) = users.iter().find(|u| !found.contains_key(u)) {
         return Err(AppError::bad_request("unknown_user", format!("No user with id {missing}.")));
@@ -200,7 +200,7 @@ pub async fn get_chat_by_slug(state: &AppState, me: Uuid, slug: &str) -> Result<
 }
 
 /// A chat as the given member sees it.
-async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool) -> Result<Chat, AppError> {
+pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool) -> Result<Chat, AppError> {
     let members = repo::list_members(&state.db, &[chat.id]).await?;
     let my_read = members.iter().find(|m| m.user_id == me).map_or(0, |m| m.last_read_seq);
     let shown: Vec<&chat_member::Model> = if with_members {
@@ -247,134 +247,6 @@ pub fn preview(m: &message::Model) -> MessagePreview {
         deleted: m.deleted_at.is_some(),
         created_at: m.created_at,
     }
-}
-
-pub async fn update_chat(state: &AppState, me: Uuid, id: Uuid, req: UpdateChatRequest) -> Result<Chat, AppError> {
-    let (chat, member) = membership(state, id, me).await?;
-    require_group(&chat)?;
-    require_manager(&member)?;
-    let mut model = chat.into_active_model();
-    if let Some(raw) = &req.name {
-        model.name = Set(Some(GroupName::parse(raw).map_err(invalid_name)?.as_str().to_owned()));
-    }
-    if let Some(media_id) = req.avatar_media_id {
-        use sea_orm::EntityTrait;
-        let owned = crate::server::entity::media::Entity::find_by_id(media_id).one(&state.db).await?;
-        if owned.is_none_or(|m| m.uploader_id != me) {
-            return Err(AppError::bad_request("invalid_media", "That image does not exist or is not yours."));
-        }
-        model.avatar_media_id = Set(Some(media_id));
-    }
-    let chat = repo::update_chat(&state.db, model).await?;
-    announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await?;
-    view(state, me, chat, true).await
-}
-
-/// Sends a frame to the chat's current members.
-async fn announce(state: &AppState, chat_id: Uuid, frame: ServerFrame) -> Result<(), AppError> {
-    let members = member_ids(state, chat_id).await?;
-    state.hub.send(&members, &frame);
-    Ok(())
-}
-
-/// Deletes a group for everyone (owner only).
-pub async fn delete_chat(state: &AppState, me: Uuid, id: Uuid) -> Result<Vec<Uuid>, AppError> {
-    let (chat, member) = membership(state, id, me).await?;
-    require_group(&chat)?;
-    if role_of(&member) != Role::Owner {
-        return Err(AppError::forbidden("forbidden", "Only the group's owner can delete it."));
-    }
-    let recipients = member_ids(state, id).await?;
-    let mut model = chat.into_active_model();
-    model.deleted_at = Set(Some(Utc::now()));
-    repo::update_chat(&state.db, model).await?;
-    state.hub.send(&recipients, &ServerFrame::ChatDeleted { chat_id: id });
-    Ok(recipients)
-}
-
-pub async fn add_members(state: &AppState, me: Uuid, id: Uuid, req: AddMembersRequest) -> Result<Vec<Uuid>, AppError> {
-    let (chat, member) = membership(state, id, me).await?;
-    require_group(&chat)?;
-    require_manager(&member)?;
-    let current: HashSet<Uuid> = member_ids(state, id).await?.into_iter().collect();
-    let mut seen = HashSet::new();
-    let joining: Vec<Uuid> = req.user_ids.into_iter().filter(|u| !current.contains(u) && seen.insert(*u)).collect();
-    if current.len() + joining.len() > MAX_GROUP_MEMBERS {
-        return Err(AppError::conflict("group_full", format!("Groups have at most {MAX_GROUP_MEMBERS} members.")));
-    }
-    check_joiners(state, &joining).await?;
-    let txn = state.db.begin().await?;
-    for user in &joining {
-        repo::upsert_member(&txn, new_member(id, *user, Role::Member)).await?;
-    }
-    txn.commit().await?;
-    for user in &joining {
-        announce(state, id, ServerFrame::MemberAdded { chat_id: id, user_id: *user }).await?;
-    }
-    Ok(joining)
-}
-
-pub async fn remove_member(state: &AppState, me: Uuid, id: Uuid, target: Uuid) -> Result<(), AppError> {
-    if target == me {
-        return leave(state, me, id).await;
-    }
-    let (chat, member) = membership(state, id, me).await?;
-    require_group(&chat)?;
-    require_manager(&member)?;
-    let target_member = repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
-    let (mine, theirs) = (role_of(&member), role_of(&target_member));
-    if theirs == Role::Owner || (mine == Role::Admin && theirs == Role::Admin) {
-        return Err(AppError::forbidden("forbidden", "You cannot remove that member."));
-    }
-    repo::mark_left(&state.db, id, target, Utc::now()).await?;
-    let frame = ServerFrame::MemberRemoved { chat_id: id, user_id: target };
-    announce(state, id, frame.clone()).await?;
-    state.hub.send(&[target], &frame);
-    Ok(())
-}
-
-pub async fn change_role(state: &AppState, me: Uuid, id: Uuid, target: Uuid, req: UpdateMemberRequest) -> Result<(), AppError> {
-    let role = Role::parse(&req.role).ok_or_else(|| AppError::bad_request("invalid_role", "A role is owner, admin or member."))?;
-    let (chat, member) = membership(state, id, me).await?;
-    require_group(&chat)?;
-    if role_of(&member) != Role::Owner {
-        return Err(AppError::forbidden("forbidden", "Only the group's owner can change roles."));
-    }
-    if target == me {
-        return Err(AppError::bad_request("invalid_participant", "Hand ownership to someone else instead."));
-    }
-    repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
-    let txn = state.db.begin().await?;
-    repo::set_role(&txn, id, target, role.as_str()).await?;
-    if role == Role::Owner {
-        repo::set_role(&txn, id, me, Role::Admin.as_str()).await?;
-        let mut model = chat.into_active_model();
-        model.owner_id = Set(Some(target));
-        repo::update_chat(&txn, model).await?;
-    }
-    txn.commit().await?;
-    announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await
-
-}
-
-/// Leaves a group. The owner hands ownership over first, unless they are the last one there.
-pub async fn leave(state: &AppState, me: Uuid, id: Uuid) -> Result<(), AppError> {
-    let (chat, member) = membership(state, id, me).await?;
-    require_group(&chat)?;
-    let others = repo::count_members(&state.db, id).await?.saturating_sub(1);
-    if role_of(&member) == Role::Owner && others > 0 {
-        return Err(AppError::conflict("owner_must_transfer", "Hand ownership to another member before leaving."));
-    }
-    repo::mark_left(&state.db, id, me, Utc::now()).await?;
-    let frame = ServerFrame::MemberRemoved { chat_id: id, user_id: me };
-    announce(state, id, frame.clone()).await?;
-    state.hub.send(&[me], &frame);
-    if others == 0 {
-        let mut model = chat.into_active_model();
-        model.deleted_at = Set(Some(Utc::now()));
-        repo::update_chat(&state.db, model).await?;
-    }
-    Ok(())
 }
 
 /// Marks everything up to `seq` read (never moves backwards; capped at the latest message).
