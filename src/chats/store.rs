@@ -30,6 +30,8 @@ pub struct ChatStore {
     pub draft: Signal<Draft>,
     /// Chats whose timeline has older messages not loaded yet.
     pub has_older: Signal<HashMap<Uuid, bool>>,
+    /// Bumped when the reader scrolls near the top: load earlier messages if there are any.
+    pub want_older: Signal<u32>,
     /// Members with their read and delivered positions, for chats opened in this tab.
     pub members: Signal<HashMap<Uuid, Vec<crate::chats::model::ChatMember>>>,
 }
@@ -66,6 +68,7 @@ impl ChatStore {
             draft: Signal::new(Draft::New),
             has_older: Signal::new(HashMap::new()),
             members: Signal::new(HashMap::new()),
+            want_older: Signal::new(0),
         }
     }
 

@@ -131,7 +131,12 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
                 class: "scroller",
                 // The list grows upwards (column-reverse): 0 is the bottom, negative is scrolled up.
                 onscroll: move |e: ScrollEvent| {
-                    let bottom = e.data().scroll_top() > -80.0;
+                    let data = e.data();
+                    // Near the top (the far end of a reversed list): fetch earlier messages.
+                    if data.scroll_top() + f64::from(data.scroll_height() - data.client_height()) < 150.0 {
+                        *store.want_older.write() += 1;
+                    }
+                    let bottom = data.scroll_top() > -80.0;
                     if bottom != *at_bottom.peek() {
                         at_bottom.set(bottom);
                     }

@@ -41,12 +41,14 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
     let group = chat.kind == "group";
     let typing = typing_names(&store, &live, me);
     let has_older = store.has_older.read().get(&chat.id).copied().unwrap_or(initial_has_older);
-    let oldest = messages.first().map(|m| m.seq);
     let chat_id = chat.id;
-    let load_older = move |_| {
-        let Some(before) = oldest else { return };
+    // One page of earlier messages, unless one is already on its way or there are none.
+    let mut load_older = move || {
+        let oldest = store.timelines.peek().get(&chat_id).and_then(|l| l.first().map(|m| m.seq));
+        let more = store.has_older.peek().get(&chat_id).copied().unwrap_or(false);
+        let Some(before) = oldest.filter(|_| more && !*loading.peek()) else { return };
+        loading.set(true);
         spawn(async move {
-            loading.set(true);
             if let Ok(page) = api::before(chat_id, before).await {
                 store.merge(chat_id, page.messages);
                 store.has_older.write().insert(chat_id, page.has_more);
@@ -54,10 +56,18 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
             loading.set(false);
         });
     };
+    // Scrolling near the top asks for more (infinite scroll); the button does the same by hand.
+    // Only requests made while this timeline is shown count (the store outlives chats).
+    let asked_before = use_hook(|| *store.want_older.peek());
+    use_effect(move || {
+        if *store.want_older.read() > asked_before {
+            load_older();
+        }
+    });
     rsx! {
         if has_older {
             div { class: "load-older",
-                button { class: "btn btn-ghost", r#type: "button", disabled: loading(), onclick: load_older, "Load earlier messages" }
+                button { class: "btn btn-ghost", r#type: "button", disabled: loading(), onclick: move |_| load_older(), "Load earlier messages" }
             }
         }
         ol { class: "timeline", "aria-label": "Messages", "aria-live": "polite",
