@@ -37,6 +37,7 @@ mod web {
     use crate::chats::store::ChatStore;
     use crate::realtime::model::ServerFrame;
     use dioxus::prelude::{ReadableExt, WritableExt};
+    use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender};
     use futures_util::StreamExt;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
@@ -94,46 +95,29 @@ mod web {
             } else if let Some(url) = url()
                 && let Ok(socket) = WebSocket::new(&url)
             {
-                let mut opened = false;
                 let (tx, mut rx) = futures_channel::mpsc::unbounded::<Link>();
-                let on_open = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Open); }) };
-                let on_message = {
-                    let tx = tx.clone();
-                    Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                        if let Some(text) = e.data().as_string() {
-                            let _ = tx.unbounded_send(Link::Frame(text));
-                        }
-                    })
-                };
-                let on_close = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Closed); }) };
+                let (on_open, on_message) = listeners(&tx);
+                let on_close = Closure::<dyn FnMut()>::new(move || {
+                    let _ = tx.unbounded_send(Link::Closed);
+                });
                 socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
                 socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
                 socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-                while let Some(event) = rx.next().await {
-                    match event {
-                        Link::Open => {
-                            attempt = 0;
-                            opened = true;
-                            watch_visibility();
-                            never_opened = 0;
-                            SOCKET.with(|s| *s.borrow_mut() = Some(socket.clone()));
-                            store.online.set(true);
-                            catch_up(store).await;
-                        }
-                        Link::Frame(text) => {
-                            if let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) {
-                                store.apply(frame);
-                            }
-                        }
-                        Link::Closed => break,
-                    }
-                }
+                let live = socket.clone();
+                let opened = pump(store, &mut rx, move || {
+                    watch_visibility();
+                    SOCKET.with(|s| *s.borrow_mut() = Some(live.clone()));
+                })
+                .await;
                 SOCKET.with(|s| *s.borrow_mut() = None);
                 socket.set_onopen(None);
                 socket.set_onmessage(None);
                 socket.set_onclose(None);
                 drop((on_open, on_message, on_close));
-                if !opened {
+                if opened {
+                    attempt = 0;
+                    never_opened = 0;
+                } else {
                     never_opened += 1;
                 }
             } else {
@@ -147,18 +131,10 @@ mod web {
 
     /// Server-sent events: read-only (sends go over HTTP). The browser reconnects by itself and
     /// resumes with Last-Event-ID; a fatal error ends it. Returns whether it ever opened.
-    async fn run_event_source(mut store: ChatStore) -> bool {
+    async fn run_event_source(store: ChatStore) -> bool {
         let Ok(source) = EventSource::new("/api/events") else { return false };
         let (tx, mut rx) = futures_channel::mpsc::unbounded::<Link>();
-        let on_open = { let tx = tx.clone(); Closure::<dyn FnMut()>::new(move || { let _ = tx.unbounded_send(Link::Open); }) };
-        let on_message = {
-            let tx = tx.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                if let Some(text) = e.data().as_string() {
-                    let _ = tx.unbounded_send(Link::Frame(text));
-                }
-            })
-        };
+        let (on_open, on_message) = listeners(&tx);
         let on_error = {
             let tx = tx.clone();
             let source = source.clone();
@@ -171,11 +147,39 @@ mod web {
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let opened = pump(store, &mut rx, || {}).await;
+        source.close();
+        drop((on_open, on_message, on_error));
+        opened
+    }
+
+    /// The open and message listeners both transports share: they feed the channel `pump` reads.
+    type OnOpen = Closure<dyn FnMut()>;
+    type OnMessage = Closure<dyn FnMut(MessageEvent)>;
+
+    fn listeners(tx: &UnboundedSender<Link>) -> (OnOpen, OnMessage) {
+        let open_tx = tx.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            let _ = open_tx.unbounded_send(Link::Open);
+        });
+        let message_tx = tx.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(text) = e.data().as_string() {
+                let _ = message_tx.unbounded_send(Link::Frame(text));
+            }
+        });
+        (on_open, on_message)
+    }
+
+    /// Applies frames until the link closes; on each open it runs `on_open`, then catches up.
+    /// Returns whether the link ever opened.
+    async fn pump(mut store: ChatStore, rx: &mut UnboundedReceiver<Link>, mut on_open: impl FnMut()) -> bool {
         let mut opened = false;
         while let Some(event) = rx.next().await {
             match event {
                 Link::Open => {
                     opened = true;
+                    on_open();
                     store.online.set(true);
                     catch_up(store).await;
                 }
@@ -187,8 +191,6 @@ mod web {
                 Link::Closed => break,
             }
         }
-        source.close();
-        drop((on_open, on_message, on_error));
         opened
     }
 

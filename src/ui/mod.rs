@@ -1,4 +1,5 @@
 //! UI primitives with no domain knowledge.
 pub mod avatar;
+pub mod dialog;
 pub mod form;
 pub mod navigation;

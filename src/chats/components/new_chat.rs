@@ -2,6 +2,7 @@ use crate::app::Route;
 use crate::auth::{api as accounts, model::User};
 use crate::chats::{api, store::ChatStore};
 use crate::ui::avatar::Avatar;
+use crate::ui::dialog::Dialog;
 use crate::ui::form::ErrorBanner;
 use dioxus::prelude::*;
 
@@ -69,66 +70,54 @@ pub fn NewChatDialog(on_close: EventHandler<()>) -> Element {
     };
 
     rsx! {
-        div { class: "dialog-backdrop", onclick: move |_| on_close.call(()),
-            div {
-                class: "dialog",
-                role: "dialog",
-                "aria-modal": "true",
-                "aria-labelledby": "new-chat-title",
-                onclick: move |e| e.stop_propagation(),
-                onkeydown: move |e| if e.key() == Key::Escape { on_close.call(()) },
-                header { class: "dialog-header",
-                    h2 { id: "new-chat-title", if group_mode() { "New group" } else { "New chat" } }
-                    button { class: "icon-btn", r#type: "button", "aria-label": "Close", onclick: move |_| on_close.call(()), "✕" }
-                }
-                div { class: "tabs", role: "tablist",
-                    button { class: if group_mode() { "tab" } else { "tab active" }, role: "tab", "aria-selected": !group_mode(), onclick: move |_| group_mode.set(false), "Person" }
-                    button { class: if group_mode() { "tab active" } else { "tab" }, role: "tab", "aria-selected": group_mode(), onclick: move |_| group_mode.set(true), "Group" }
-                }
-                ErrorBanner { message: error() }
-                if group_mode() {
-                    form { class: "stack", onsubmit: create_group,
-                        div { class: "field",
-                            label { r#for: "group-name", "Group name" }
-                            input { id: "group-name", value: "{group_name}", oninput: move |e| group_name.set(e.value()) }
-                        }
-                        if !picked.read().is_empty() {
-                            div { class: "chips", "aria-label": "Members",
-                                for user in picked() {
-                                    button {
-                                        key: "{user.id}",
-                                        class: "chip",
-                                        r#type: "button",
-                                        "aria-label": "Remove {user.display_name}",
-                                        onclick: move |_| picked.write().retain(|u| u.id != user.id),
-                                        "{user.display_name} ✕"
-                                    }
+        Dialog { id: "new-chat", title: if group_mode() { "New group".to_string() } else { "New chat".to_string() }, on_close,
+            div { class: "tabs", role: "tablist",
+                button { class: if group_mode() { "tab" } else { "tab active" }, role: "tab", "aria-selected": !group_mode(), onclick: move |_| group_mode.set(false), "Person" }
+                button { class: if group_mode() { "tab active" } else { "tab" }, role: "tab", "aria-selected": group_mode(), onclick: move |_| group_mode.set(true), "Group" }
+            }
+            ErrorBanner { message: error() }
+            if group_mode() {
+                form { class: "stack", onsubmit: create_group,
+                    div { class: "field",
+                        label { r#for: "group-name", "Group name" }
+                        input { id: "group-name", value: "{group_name}", oninput: move |e| group_name.set(e.value()) }
+                    }
+                    if !picked.read().is_empty() {
+                        div { class: "chips", "aria-label": "Members",
+                            for user in picked() {
+                                button {
+                                    key: "{user.id}",
+                                    class: "chip",
+                                    r#type: "button",
+                                    "aria-label": "Remove {user.display_name}",
+                                    onclick: move |_| picked.write().retain(|u| u.id != user.id),
+                                    "{user.display_name} ✕"
                                 }
                             }
                         }
-                        button { class: "btn btn-primary", r#type: "submit", disabled: group_name().trim().is_empty(), "Create group" }
                     }
+                    button { class: "btn btn-primary", r#type: "submit", disabled: group_name().trim().is_empty(), "Create group" }
                 }
-                div { class: "field",
-                    label { r#for: "user-search", if group_mode() { "Add people" } else { "Find someone by username" } }
-                    input {
-                        id: "user-search",
-                        r#type: "search",
-                        autocomplete: "off",
-                        placeholder: "username",
-                        value: "{query}",
-                        oninput: move |e| search(e.value()),
-                    }
+            }
+            div { class: "field",
+                label { r#for: "user-search", if group_mode() { "Add people" } else { "Find someone by username" } }
+                input {
+                    id: "user-search",
+                    r#type: "search",
+                    autocomplete: "off",
+                    placeholder: "username",
+                    value: "{query}",
+                    oninput: move |e| search(e.value()),
                 }
-                ul { class: "user-results", "aria-label": "People",
-                    for user in results() {
-                        li { key: "{user.id}",
-                            button { class: "user-result", r#type: "button", onclick: move |_| choose(user.clone()),
-                                Avatar { name: user.display_name.clone(), url: user.avatar_url.clone(), size: 36 }
-                                span { class: "user-names",
-                                    span { class: "me-name", "{user.display_name}" }
-                                    span { class: "muted me-username", "@{user.username}" }
-                                }
+            }
+            ul { class: "user-results", "aria-label": "People",
+                for user in results() {
+                    li { key: "{user.id}",
+                        button { class: "user-result", r#type: "button", onclick: move |_| choose(user.clone()),
+                            Avatar { name: user.display_name.clone(), url: user.avatar_url.clone(), size: 36 }
+                            span { class: "user-names",
+                                span { class: "me-name", "{user.display_name}" }
+                                span { class: "muted me-username", "@{user.username}" }
                             }
                         }
                     }
