@@ -6,6 +6,7 @@ pub mod auth;
 pub mod chats;
 pub mod error;
 pub mod http;
+pub mod media;
 pub mod messages;
 pub mod realtime;
 pub mod ui;

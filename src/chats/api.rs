@@ -22,6 +22,10 @@ pub async fn rename(id: Uuid, name: String) -> Result<ChatResponse, AppError> {
     http::patch(&format!("/api/chats/{id}"), &UpdateChatRequest { name: Some(name), avatar_media_id: None }).await
 }
 
+pub async fn set_avatar(id: Uuid, media_id: Uuid) -> Result<ChatResponse, AppError> {
+    http::patch(&format!("/api/chats/{id}"), &UpdateChatRequest { name: None, avatar_media_id: Some(media_id) }).await
+}
+
 pub async fn add_members(id: Uuid, user_ids: Vec<Uuid>) -> Result<ChatResponse, AppError> {
     http::post(&format!("/api/chats/{id}/members"), &AddMembersRequest { user_ids }).await
 }

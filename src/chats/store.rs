@@ -3,7 +3,6 @@
 
 use crate::auth::model::User;
 use crate::chats::model::Chat;
-use crate::messages::format::plain_text;
 use crate::messages::model::{Message, MessagePreview, ReactionCount};
 use crate::realtime::model::ServerFrame;
 use dioxus::prelude::*;
@@ -51,6 +50,8 @@ pub struct Pending {
     pub client_id: String,
     pub content: String,
     pub reply_to: Option<Uuid>,
+    /// Uploaded already; sent by id.
+    pub media: Vec<crate::media::model::Media>,
 }
 
 impl ChatStore {
@@ -113,7 +114,7 @@ impl ChatStore {
             id: message.id,
             seq: message.seq,
             sender_id: message.sender.id,
-            snippet: plain_text(&message.content).chars().take(120).collect(),
+            snippet: crate::messages::format::snippet_or_photo(&message.content, message.deleted_at.is_some()),
             deleted: message.deleted_at.is_some(),
             created_at: message.created_at,
         });

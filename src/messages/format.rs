@@ -103,6 +103,12 @@ fn link(rest: &[char]) -> Option<usize> {
 }
 
 /// Plain text of a message for previews and notifications: markers removed.
+/// One line for previews: the start of the text, or "Photo" for an image without a caption.
+pub fn snippet_or_photo(content: &str, deleted: bool) -> String {
+    let text: String = plain_text(content).chars().take(120).collect();
+    if text.trim().is_empty() && !deleted { "📷 Photo".to_owned() } else { text }
+}
+
 pub fn plain_text(input: &str) -> String {
     fn walk(spans: &[Span], out: &mut String) {
         for span in spans {

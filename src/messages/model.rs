@@ -21,7 +21,7 @@ pub struct Message {
     pub content: String,
     pub client_id: String,
     pub reply_to: Option<ReplyPreview>,
-    pub media: Vec<serde_json::Value>,
+    pub media: Vec<crate::media::model::Media>,
     pub reactions: Vec<ReactionCount>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -151,6 +151,11 @@ impl MessageBody {
             return Err(("message_too_long", "Messages are at most 10,000 characters."));
         }
         Ok(Self(raw.trim_end().to_owned()))
+    }
+
+    /// The text under images: may be empty.
+    pub fn caption(raw: &str) -> Result<Self, (&'static str, &'static str)> {
+        if raw.trim().is_empty() { Ok(Self(String::new())) } else { Self::parse(raw) }
     }
 
     pub fn as_str(&self) -> &str {

@@ -28,7 +28,8 @@ mod web {
                 TimeoutFuture::new(100).await;
                 continue;
             };
-            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to).await {
+            let media_ids = next.media.iter().map(|m| m.id).collect();
+            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to, media_ids).await {
                 Ok(res) => {
                     failures = 0;
                     store.send_error.set(None);

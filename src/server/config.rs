@@ -55,12 +55,41 @@ pub struct Settings {
     /// Failed sign-ins per 15 minutes, per account and per IP (0 = off).
     #[arg(long, env = "LIMIT_LOGIN_FAILURES", default_value_t = 5)]
     pub limit_login_failures: u32,
+    /// S3-compatible endpoint, e.g. http://minio:9000; AWS when unset and S3_BUCKET is set.
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// Bucket for images; images go to DATA_DIR/media when unset.
+    #[arg(long, env = "S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    #[arg(long, env = "S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    #[arg(long, env = "S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// Path-style bucket URLs (MinIO needs them); virtual-host style when false.
+    #[arg(long, env = "S3_PATH_STYLE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub s3_path_style: bool,
+    /// Image uploads processed at once; each may hold up to ~200 MB while decoding.
+    #[arg(long, env = "MEDIA_WORKERS", default_value_t = 2)]
+    pub media_workers: usize,
     /// Log format: text or json.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,
     /// Log filter, e.g. info or parlor=debug,tower_http=info.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
+}
+
+/// Where S3 storage is and how to sign in to it.
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub path_style: bool,
 }
 
 /// Secrets that must never be compiled in or defaulted to a constant.
@@ -93,6 +122,12 @@ impl Settings {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("LOG_FORMAT must be text or json");
         }
+        if self.s3_bucket.is_some() && (self.s3_access_key_id.is_none() || self.s3_secret_access_key.is_none()) {
+            bail!("S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+        }
+        if self.media_workers == 0 {
+            bail!("MEDIA_WORKERS must be at least 1");
+        }
         if self.access_token_ttl == 0 || self.session_ttl == 0 {
             bail!("ACCESS_TOKEN_TTL and SESSION_TTL must be positive");
         }
@@ -104,6 +139,18 @@ impl Settings {
             Some(url) => url.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("parlor.db").display()),
         }
+    }
+
+    /// S3 storage when a bucket is configured.
+    pub fn s3(&self) -> Option<S3Settings> {
+        Some(S3Settings {
+            endpoint: self.s3_endpoint.clone(),
+            bucket: self.s3_bucket.clone()?,
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone()?,
+            secret_access_key: self.s3_secret_access_key.clone()?,
+            path_style: self.s3_path_style,
+        })
     }
 
     /// Cookies get the Secure flag when the public URL is https.

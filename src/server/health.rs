@@ -1,4 +1,4 @@
-//! Liveness, readiness (database, Redis when configured) and Prometheus metrics.
+//! Liveness, readiness (database, storage, Redis when configured) and Prometheus metrics.
 
 use super::{db, state::AppState};
 use axum::extract::State;
@@ -35,6 +35,8 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Health>) 
         let ok = matches!(tokio::time::timeout(Duration::from_secs(2), ping).await, Ok(Ok(_)));
         checks.insert("redis", if ok { "ok" } else { "down" });
     }
+    let storage = tokio::time::timeout(Duration::from_secs(2), state.storage.check()).await;
+    checks.insert("storage", if matches!(storage, Ok(Ok(()))) { "ok" } else { "down" });
     let all_ok = checks.values().all(|v| *v == "ok");
     let status = if all_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(Health { status: if all_ok { "ok" } else { "unavailable" }, checks }))

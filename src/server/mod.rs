@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod router;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 
 use anyhow::Context;
@@ -68,6 +69,8 @@ impl Server {
 }
 
 pub async fn start(settings: Settings) -> anyhow::Result<Server> {
+    // aws-sdk-s3 and sqlx link different rustls crypto providers; without one chosen, TLS panics.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let secrets = settings.secrets()?;
     let db = db::connect(&settings).await?;
     let redis = match &settings.redis_url {
@@ -77,8 +80,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
         }
         None => None,
     };
+    let storage = storage::connect(settings.s3().as_ref(), &settings.data_dir).await.context("connecting to storage")?;
     let bind = format!("{}:{}", settings.ip, settings.port);
-    let state = AppState::new(settings, &secrets, db, redis);
+    let state = AppState::new(settings, &secrets, db, redis, storage);
     let app = router::build(state.clone(), &secrets.cookie_key);
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
@@ -96,7 +100,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     Ok(Server { addr, state, stop, task })
 }
 
-/// Hourly sweep of expired cookie sessions.
+/// Hourly sweep of expired cookie sessions and of uploads never sent.
 fn spawn_cleanup(state: AppState) {
     tokio::spawn(async move {
         let store = crate::auth::server::store::DbSessionStore::new(state.db.clone());
@@ -105,6 +109,9 @@ fn spawn_cleanup(state: AppState) {
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "sweeping expired cookie sessions");
+            }
+            if let Err(e) = crate::media::server::service::sweep_unsent(&state).await {
+                tracing::warn!(error = %e.message, "sweeping unsent uploads");
             }
         }
     });

@@ -3,6 +3,7 @@
 use crate::auth::server::routes as auth;
 use crate::chats::server::routes as chats;
 use crate::messages::server::routes as messages;
+use crate::media::server::routes as media;
 use crate::realtime::server::routes as live;
 use crate::error::ErrorBody;
 use axum::Json;
@@ -21,6 +22,7 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
         chats::leave, chats::mark_read,
         messages::history, messages::send, messages::get_message, messages::edit, messages::delete_message,
         messages::edits, messages::receipts, messages::react, messages::unreact,
+        media::upload, media::original, media::medium, media::thumbnail,
         live::websocket, live::events,
         super::health::live, super::health::ready, super::health::metrics, serve,
     ),

@@ -3,6 +3,7 @@
 use super::config::{Secrets, Settings};
 use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
 use super::rate_limit::RateLimiter;
+use super::storage::SharedStorage;
 use crate::realtime::server::hub::Hub;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
@@ -19,6 +20,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Live connections of this instance.
     pub hub: Arc<Hub>,
+    /// Image bytes: local disk or S3.
+    pub storage: SharedStorage,
+    /// Bounds how many uploads decode at once, and so the memory images can take.
+    pub media_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -27,7 +32,9 @@ impl AppState {
         secrets: &Secrets,
         db: DatabaseConnection,
         redis: Option<redis::aio::ConnectionManager>,
+        storage: SharedStorage,
     ) -> Self {
+        let settings_media_workers = settings.media_workers;
         let login_throttle = LoginThrottle::new(settings.limit_login_failures);
         let rate_limiter =
             RateLimiter::new(settings.limit_api_per_minute, settings.limit_anon_per_minute, settings.limit_messages_per_second);
@@ -40,6 +47,8 @@ impl AppState {
             rate_limiter: Arc::new(rate_limiter),
             metrics: super::telemetry::metrics_handle(),
             hub: Hub::new(),
+            storage,
+            media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),
         }
     }
 }

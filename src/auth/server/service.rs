@@ -3,10 +3,10 @@
 use super::{password, repo, tokens};
 use crate::auth::model::*;
 use crate::error::AppError;
-use crate::server::entity::{media, session, user};
+use crate::server::entity::{session, user};
 use crate::server::state::AppState;
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr, TransactionTrait};
 use uuid::Uuid;
 
 /// Where a sign-in comes from, for the device list and throttling.
@@ -20,7 +20,7 @@ pub fn to_user(m: &user::Model) -> User {
         id: m.id,
         username: m.username.clone(),
         display_name: m.display_name.clone(),
-        avatar_url: m.avatar_media_id.map(|id| format!("/api/media/{id}/thumbnail")),
+        avatar_url: m.avatar_media_id.map(crate::media::model::avatar_url),
         status: m.status.clone(),
         last_seen_at: m.last_seen_at,
     }
@@ -272,10 +272,7 @@ pub async fn update_me(state: &AppState, user_id: Uuid, req: UpdateMeRequest) ->
     }
     if let Some(media_id) = req.avatar_media_id {
         // Only an image this user uploaded can become their avatar.
-        let owned = media::Entity::find_by_id(media_id).one(&state.db).await?;
-        if owned.is_none_or(|m| m.uploader_id != user_id) {
-            return Err(AppError::bad_request("invalid_media", "That image does not exist or is not yours."));
-        }
+        crate::media::server::service::require_own(state, user_id, media_id).await?;
         model.avatar_media_id = Set(Some(media_id));
     }
     model.updated_at = Set(Utc::now());

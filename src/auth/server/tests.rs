@@ -9,7 +9,8 @@ async fn state() -> AppState {
     let settings = Settings::from_args(["--data-dir".to_owned(), dir.display().to_string()]).unwrap();
     let secrets = settings.secrets().unwrap();
     let db = db::connect(&settings).await.unwrap();
-    AppState::new(settings, &secrets, db, None)
+    let storage = crate::server::storage::connect(None, &settings.data_dir).await.unwrap();
+    AppState::new(settings, &secrets, db, None, storage)
 }
 
 async fn signed_in(state: &AppState) -> String {

@@ -1,6 +1,8 @@
 use crate::app::Route;
 use crate::auth::{api as accounts, model::User};
 use crate::chats::{api, model::Chat, store::ChatStore};
+use crate::media::components::avatar_picker::AvatarPicker;
+use crate::media::model::Media;
 use crate::ui::avatar::Avatar;
 use crate::ui::dialog::Dialog;
 use crate::ui::form::ErrorBanner;
@@ -69,6 +71,14 @@ pub fn GroupPanel(chat_id: Uuid, on_close: EventHandler<()>) -> Element {
     rsx! {
         Dialog { id: "group", title: "Group settings", on_close,
             ErrorBanner { message: error() }
+            if manager {
+                AvatarPicker {
+                    name: current.name.clone().unwrap_or_default(),
+                    url: current.avatar_url.clone(),
+                    label: "Change group photo",
+                    on_uploaded: move |media: Media| act(Box::pin(async move { api::set_avatar(chat_id, media.id).await.map(|_| ()) })),
+                }
+            }
             if manager {
                 form {
                     class: "row",

@@ -20,11 +20,7 @@ pub async fn update_chat(state: &AppState, me: Uuid, id: Uuid, req: UpdateChatRe
         model.name = Set(Some(GroupName::parse(raw).map_err(invalid_name)?.as_str().to_owned()));
     }
     if let Some(media_id) = req.avatar_media_id {
-        use sea_orm::EntityTrait;
-        let owned = crate::server::entity::media::Entity::find_by_id(media_id).one(&state.db).await?;
-        if owned.is_none_or(|m| m.uploader_id != me) {
-            return Err(AppError::bad_request("invalid_media", "That image does not exist or is not yours."));
-        }
+        crate::media::server::service::require_own(state, me, media_id).await?;
         model.avatar_media_id = Set(Some(media_id));
     }
     let chat = repo::update_chat(&state.db, model).await?;

@@ -4,7 +4,6 @@ use super::repo;
 use crate::auth::server::service::users_by_ids;
 use crate::chats::model::*;
 use crate::error::AppError;
-use crate::messages::format::plain_text;
 use crate::messages::model::MessagePreview;
 use crate::realtime::model::ServerFrame;
 use crate::server::entity::{chat, chat_member, message};
@@ -228,7 +227,7 @@ pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_mem
         kind: chat.kind,
         name: chat.name,
         slug: chat.slug,
-        avatar_url: chat.avatar_media_id.map(|id| format!("/api/media/{id}/thumbnail")),
+        avatar_url: chat.avatar_media_id.map(crate::media::model::avatar_url),
         members,
         last_message: last.as_ref().map(preview),
         last_seq: chat.last_seq,
@@ -243,7 +242,7 @@ pub fn preview(m: &message::Model) -> MessagePreview {
         id: m.id,
         seq: m.seq,
         sender_id: m.sender_id,
-        snippet: plain_text(&m.content).chars().take(120).collect(),
+        snippet: crate::messages::format::snippet_or_photo(&m.content, m.deleted_at.is_some()),
         deleted: m.deleted_at.is_some(),
         created_at: m.created_at,
     }

@@ -1,6 +1,8 @@
 use crate::chats::store::{ChatStore, Draft, Pending};
 use crate::messages::api;
 use crate::realtime::model::ServerFrame;
+use crate::media::components::attachments::{self, Attachment, AttachmentTray};
+use crate::media::model::ACCEPTED_TYPES;
 use crate::messages::model::MessageBody;
 use crate::realtime::client::{new_client_id, send_frame};
 use crate::realtime::model::ClientFrame;
@@ -13,6 +15,8 @@ pub fn Composer(chat_id: Uuid) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut text = use_signal(String::new);
     let mut last_typing = use_signal(|| 0.0f64);
+    let images = use_signal(Vec::<Attachment>::new);
+    let mut dragging = use_signal(|| false);
     // Textareas hydrate poorly: the composer exists only once the app runs in the browser.
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
@@ -26,12 +30,23 @@ pub fn Composer(chat_id: Uuid) -> Element {
 
     // A new message is queued (the outbox sends it, now or when the network is back);
     // an edit is sent at once.
+    // Images go with a new message or a reply, once every upload has finished.
+    let ready = move || {
+        let editing = matches!(*store.draft.read(), Draft::Edit(_));
+        let list = images.read();
+        let has_images = !editing && !attachments::uploaded(&list).is_empty();
+        !attachments::uploading(&list) && (MessageBody::parse(&text()).is_ok() || has_images)
+    };
     let mut send = move || {
-        let content = text();
-        if MessageBody::parse(&content).is_err() {
+        if !ready() {
             return;
         }
+        let content = text();
         let draft = store.draft.read().clone();
+        let media = if matches!(draft, Draft::Edit(_)) { Vec::new() } else { attachments::uploaded(&images.read()) };
+        if !matches!(draft, Draft::Edit(_)) {
+            attachments::clear(images);
+        }
         store.draft.set(Draft::New);
         text.set(String::new());
         send_frame(&ClientFrame::Typing { chat_id, typing: false });
@@ -44,8 +59,8 @@ pub fn Composer(chat_id: Uuid) -> Element {
                     }
                 });
             }
-            Draft::Reply(m) => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: Some(m.id) }),
-            Draft::New => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None }),
+            Draft::Reply(m) => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: Some(m.id), media }),
+            Draft::New => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None, media }),
         }
     };
     // Ctrl+B / Ctrl+I and the B / I buttons wrap the text in ** or *.
@@ -85,12 +100,42 @@ pub fn Composer(chat_id: Uuid) -> Element {
             },
             Draft::New => rsx! {},
         }
+        AttachmentTray { items: images }
         form {
-            class: "composer",
+            class: if dragging() { "composer dragging" } else { "composer" },
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
                 send();
             },
+            ondragover: move |e: DragEvent| {
+                e.prevent_default();
+                dragging.set(true);
+            },
+            ondragleave: move |_| dragging.set(false),
+            ondrop: move |e: DragEvent| {
+                e.prevent_default();
+                dragging.set(false);
+                #[cfg(feature = "web")]
+                attachments::add_files(images, attachments::files_of_drop(&e));
+            },
+            if !matches!(*store.draft.read(), Draft::Edit(_)) {
+                label { class: "action attach", title: "Attach images", "aria-label": "Attach images",
+                    svg { view_box: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true",
+                        path { d: "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5", fill: "none", stroke: "currentColor", stroke_width: "1.8", stroke_linecap: "round" }
+                    }
+                    input {
+                        class: "visually-hidden",
+                        r#type: "file",
+                        multiple: true,
+                        accept: ACCEPTED_TYPES,
+                        "data-testid": "attach-input",
+                        onchange: move |_e: FormEvent| {
+                            #[cfg(feature = "web")]
+                            attachments::add_files(images, attachments::files_of_input(&_e));
+                        },
+                    }
+                }
+            }
             div { class: "format-buttons",
                 button { class: "action", r#type: "button", "aria-label": "Bold", title: "Bold (Ctrl+B)", onclick: move |_| wrap("**"), strong { "B" } }
                 button { class: "action", r#type: "button", "aria-label": "Italic", title: "Italic (Ctrl+I)", onclick: move |_| wrap("*"), em { "I" } }
@@ -101,6 +146,16 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 placeholder: "Write a message",
                 "aria-label": "Message",
                 value: "{text}",
+                onpaste: move |_e: ClipboardEvent| {
+                    #[cfg(feature = "web")]
+                    {
+                        let files = attachments::files_of_paste(&_e);
+                        if !files.is_empty() {
+                            _e.prevent_default();
+                            attachments::add_files(images, files);
+                        }
+                    }
+                },
                 oninput: move |e| {
                     text.set(e.value());
                     let now = crate::chats::store::now_ms();
@@ -124,7 +179,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
                     }
                 },
             }
-            button { class: "btn btn-primary send", r#type: "submit", "aria-label": "Send", disabled: text().trim().is_empty(), "Send" }
+            button { class: "btn btn-primary send", r#type: "submit", "aria-label": "Send", disabled: !ready(), "Send" }
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::Formatted;
+use crate::media::components::gallery::Gallery;
 use crate::chats::components::short_time;
 use crate::chats::model::Chat;
 use crate::chats::store::{ChatStore, Draft, now_ms};
@@ -92,7 +93,10 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
             for p in pending {
                 li { key: "{p.client_id}", class: "msg mine first pending",
                     div { class: "bubble",
-                        div { class: "content", Formatted { text: p.content.clone() } }
+                        Gallery { media: p.media.clone() }
+                        if !p.content.is_empty() {
+                            div { class: "content", Formatted { text: p.content.clone() } }
+                        }
                         div { class: "meta", span { class: "tick", title: "Sending", "🕓" } }
                     }
                 }
@@ -210,11 +214,16 @@ fn MessageRow(
                         span { class: "muted", if reply.deleted { "Message deleted" } else { "{reply.snippet}" } }
                     }
                 }
-                div { class: "content",
-                    if deleted {
-                        em { class: "muted", "This message was deleted" }
-                    } else {
-                        Formatted { text: message.content.clone() }
+                if !deleted {
+                    Gallery { media: message.media.clone() }
+                }
+                if deleted || !message.content.is_empty() {
+                    div { class: "content",
+                        if deleted {
+                            em { class: "muted", "This message was deleted" }
+                        } else {
+                            Formatted { text: message.content.clone() }
+                        }
                     }
                 }
                 if !message.reactions.is_empty() {

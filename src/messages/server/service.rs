@@ -5,8 +5,8 @@ use super::repo;
 use crate::auth::server::service::users_by_ids;
 use crate::chats::model::Role;
 use crate::chats::server::service as chats;
+use crate::media::server::service as media;
 use crate::error::AppError;
-use crate::messages::format::plain_text;
 use crate::messages::model::*;
 use crate::realtime::model::ServerFrame;
 use crate::realtime::server::service as live;
@@ -23,15 +23,15 @@ fn bad((code, message): (&'static str, &'static str)) -> AppError {
 
 /// Sends a message. Returns whether it was created now (false: a retry of an earlier send).
 pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageRequest) -> Result<(bool, Message), AppError> {
-    let body = MessageBody::parse(&req.content).map_err(bad)?;
+    // A photo needs no caption; anything else needs text.
+    let body = if req.media_ids.is_empty() { MessageBody::parse(&req.content) } else { MessageBody::caption(&req.content) };
+    let body = body.map_err(bad)?;
     let client_id = ClientId::parse(&req.client_id).map_err(bad)?;
-    if !req.media_ids.is_empty() {
-        return Err(AppError::bad_request("invalid_media", "Images cannot be attached yet."));
-    }
     chats::membership(state, chat_id, me).await?;
     if let Some(existing) = repo::find_by_client_id(&state.db, me, client_id.as_str()).await? {
         return retried(state, me, chat_id, existing).await;
     }
+    let media_ids = media::check_attachable(state, me, &req.media_ids).await?;
     state.rate_limiter.messages.check(&me.to_string())?;
     if let Some(reply_id) = req.reply_to_id {
         let target = repo::find_message(&state.db, reply_id).await?;
@@ -40,10 +40,11 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
         }
     }
     let now = Utc::now();
+    let message_id = Uuid::now_v7();
     let txn = state.db.begin().await?;
     let seq = repo::next_seq(&txn, chat_id, now).await?.ok_or_else(AppError::not_found)?;
     let inserted = repo::create_message(&txn, message::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(message_id),
         chat_id: Set(chat_id),
         seq: Set(seq),
         sender_id: Set(me),
@@ -66,6 +67,11 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
         }
         Err(e) => return Err(e.into()),
     };
+    // Rolling back on failure also releases the seq: no gap, no message without its images.
+    if let Err(e) = media::attach(&txn, me, message_id, &media_ids).await {
+        txn.rollback().await?;
+        return Err(e);
+    }
     // The sender has read what they sent.
     chats::mark_sent_read(&txn, chat_id, me, seq, now).await?;
     txn.commit().await?;
@@ -137,6 +143,11 @@ async fn visible(state: &AppState, me: Uuid, id: Uuid) -> Result<(message::Model
     Ok((message, chat, member))
 }
 
+/// The chat a message belongs to (for deciding who may see its images).
+pub async fn chat_of(state: &AppState, id: Uuid) -> Result<Option<Uuid>, AppError> {
+    Ok(repo::find_message(&state.db, id).await?.map(|m| m.chat_id))
+}
+
 pub async fn get(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, AppError> {
     let (message, _, _) = visible(state, me, id).await?;
     assemble(state, me, vec![message]).await?.pop().ok_or_else(AppError::internal)
@@ -175,6 +186,8 @@ pub async fn delete(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, App
         let txn = state.db.begin().await?;
         repo::erase(&txn, id, Utc::now()).await?;
         txn.commit().await?;
+        // Its images go too: no one can fetch them once the message is gone.
+        media::delete_for_message(state, id).await?;
         let frame = ServerFrame::MessageDeleted { chat_id: message.chat_id, message_id: id, seq: message.seq };
         live::to_chat(state, message.chat_id, frame).await?;
     }
@@ -232,6 +245,7 @@ async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Resu
     let people: Vec<Uuid> = rows.iter().chain(&replies).map(|m| m.sender_id).collect::<HashSet<_>>().into_iter().collect();
     let users = users_by_ids(state, &people).await?;
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut images = media::for_messages(state, &ids).await?;
     let mut reactions: BTreeMap<Uuid, Vec<ReactionCount>> = BTreeMap::new();
     for r in repo::list_reactions(&state.db, &ids).await? {
         let list = reactions.entry(r.message_id).or_default();
@@ -252,7 +266,7 @@ async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Resu
                 seq: r.seq,
                 sender_id: r.sender_id,
                 sender_name: name_of(r.sender_id),
-                snippet: plain_text(&r.content).chars().take(120).collect(),
+                snippet: crate::messages::format::snippet_or_photo(&r.content, r.deleted_at.is_some()),
                 deleted: r.deleted_at.is_some(),
             });
             Ok(Message {
@@ -264,7 +278,7 @@ async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Resu
                 content: m.content,
                 client_id: m.client_id,
                 reply_to,
-                media: Vec::new(),
+                media: images.remove(&m.id).unwrap_or_default(),
                 edited_at: m.edited_at,
                 deleted_at: m.deleted_at,
                 created_at: m.created_at,

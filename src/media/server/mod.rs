@@ -1,0 +1,5 @@
+//! Server side of images: processing, queries, rules and routes.
+pub mod process;
+pub mod repo;
+pub mod routes;
+pub mod service;
