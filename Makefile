@@ -24,7 +24,7 @@ DATA_DIR ?= $(CURDIR)/data
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-e2e build unit api api-sqlite api-postgres e2e lint clean-data
+.PHONY: run test setup setup-e2e setup-s3 build unit api api-sqlite api-postgres api-s3 e2e lint clean-data
 
 ## run: build what is missing, then serve on SQLite under ./data (honours IP, PORT, DATA_DIR, DATABASE_URL, REDIS_URL)
 run: build
@@ -32,7 +32,7 @@ run: build
 	IP="$(IP)" PORT="$(PORT)" DATA_DIR="$(abspath $(DATA_DIR))" "$(SERVER)"
 
 ## test: lint, unit, API on SQLite and PostgreSQL, then Playwright against the release build
-test: setup lint unit api e2e
+test: setup setup-s3 lint unit api e2e
 	@echo "All layers passed."
 
 ## setup: install the toolchain, skipping whatever is already present
@@ -68,7 +68,7 @@ unit:
 	cargo test --features server --lib --bins 2>&1 | tee "$(CARGO_TARGET_DIR)/unit.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/unit.log")
 
-api: api-sqlite api-postgres
+api: api-sqlite api-postgres api-s3
 
 api-sqlite:
 	PARLOR_TEST_DB=sqlite cargo test --features server --test api 2>&1 | tee "$(CARGO_TARGET_DIR)/api-sqlite.log"
@@ -78,6 +78,21 @@ api-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
 	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-postgres.log")
+
+# A real S3-compatible server (moto, from PyPI) for the storage tests; the image tests run against it.
+MOTO := $(TOOLS)/moto/bin/moto_server
+S3_TEST_PORT ?= 19000
+
+setup-s3:
+	@[ -x "$(MOTO)" ] || { python3 -m venv "$(TOOLS)/moto" && "$(TOOLS)/moto/bin/pip" install --quiet "moto[server]==5.2.5"; }
+
+api-s3: setup-s3
+	@"$(MOTO)" -H 127.0.0.1 -p $(S3_TEST_PORT) > "$(CARGO_TARGET_DIR)/moto.log" 2>&1 & moto=$$!; \
+	trap 'kill $$moto 2>/dev/null' EXIT; \
+	for _ in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$(S3_TEST_PORT)) 2>/dev/null && break; sleep 0.2; done; \
+	PARLOR_TEST_STORAGE=s3 PARLOR_TEST_S3_ENDPOINT=http://127.0.0.1:$(S3_TEST_PORT) \
+		cargo test --features server --test api media:: 2>&1 | tee "$(CARGO_TARGET_DIR)/api-s3.log"
+	$(call require_tests,"$(CARGO_TARGET_DIR)/api-s3.log")
 
 e2e: build setup-e2e
 	cd e2e && PARLOR_SERVER="$(SERVER)" npx playwright test

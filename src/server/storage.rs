@@ -1,6 +1,6 @@
 //! Where image bytes live: files under DATA_DIR/media by default, or an S3-compatible bucket
 //! (MinIO, AWS) when S3_BUCKET is set. Both behind one small interface; keys look like
-//! `media/<id>/thumbnail.jpg` and never come from user input.
+//! `<id>/thumbnail.jpg` and never come from user input.
 
 use super::config::S3Settings;
 use anyhow::Context;

@@ -47,6 +47,14 @@ pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
         ("limit-api-per-minute", "0".to_owned()),
         ("limit-anon-per-minute", "0".to_owned()),
     ]);
+    // PARLOR_TEST_STORAGE=s3: images go to a fresh bucket on the S3 server the Makefile started.
+    if std::env::var("PARLOR_TEST_STORAGE").is_ok_and(|v| v == "s3") {
+        let endpoint = std::env::var("PARLOR_TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:9090".to_owned());
+        flags.insert("s3-endpoint", endpoint);
+        flags.insert("s3-bucket", format!("parlor-test-{id}"));
+        flags.insert("s3-access-key-id", "test".to_owned());
+        flags.insert("s3-secret-access-key", "test".to_owned());
+    }
     for (k, v) in overrides {
         flags.insert(k, (*v).to_owned());
     }
@@ -199,6 +207,24 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::CREATED);
         let body: Value = res.json().await.expect("group");
         body["chat"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Uploads a file as `POST /api/media` does from a browser form.
+    pub async fn upload(&self, token: &str, bytes: Vec<u8>, file_name: &str, mime: &str) -> Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()).mime_str(mime).expect("mime");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.program().post(self.url("/api/media")).bearer_auth(token).multipart(form).send().await.expect("upload request")
+    }
+
+    /// Uploads an image that must be accepted; returns the media JSON.
+    pub async fn upload_ok(&self, token: &str, bytes: Vec<u8>) -> Value {
+        let res = self.upload(token, bytes, "photo.png", "image/png").await;
+        assert_eq!(res.status(), StatusCode::CREATED, "upload");
+        res.json().await.expect("media")
+    }
+
+    pub fn on_s3(&self) -> bool {
+        std::env::var("PARLOR_TEST_STORAGE").is_ok_and(|v| v == "s3")
     }
 
     /// Sends a message and returns it.

@@ -59,9 +59,9 @@ pub async fn store_upload(state: &AppState, me: Uuid, path: PathBuf) -> Result<M
     let id = Uuid::now_v7();
     let Processed { width, height, original, medium, thumbnail } = processed;
     let keys = [
-        format!("media/{id}/original.{}", original.ext),
-        format!("media/{id}/medium.{}", medium.ext),
-        format!("media/{id}/thumbnail.{}", thumbnail.ext),
+        format!("{id}/original.{}", original.ext),
+        format!("{id}/medium.{}", medium.ext),
+        format!("{id}/thumbnail.{}", thumbnail.ext),
     ];
     let (mime, size) = (original.mime, original.bytes.len());
     let storage = &state.storage;
