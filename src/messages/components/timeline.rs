@@ -1,5 +1,6 @@
 use super::Formatted;
 use crate::media::components::gallery::Gallery;
+use crate::ui::avatar::Avatar;
 use crate::chats::components::short_time;
 use crate::chats::model::Chat;
 use crate::chats::store::{ChatStore, Draft, now_ms};
@@ -201,6 +202,14 @@ fn MessageRow(
                             },
                             "{emoji}"
                         }
+                    }
+                }
+            }
+            // In groups, who wrote a run of messages shows as a face beside its first one.
+            if show_sender && !mine {
+                div { class: "msg-avatar", "aria-hidden": "true",
+                    if first_of_run {
+                        Avatar { name: message.sender.display_name.clone(), url: message.sender.avatar_url.clone(), size: 32 }
                     }
                 }
             }
