@@ -1,5 +1,9 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 import { ready, registerByApi, signIn, uniqueName } from './helpers';
+
+const photo = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'photo.png'));
 
 // Every page at desktop and phone sizes, light and dark: no horizontal scrolling anywhere,
 // and a screenshot of each in screenshots/ to look at.
@@ -49,10 +53,27 @@ for (const viewport of viewports) {
       await say(partner.request, 'Hi Katherine! Did the **orbital** numbers check out?', auth);
       await say(context.request, 'They did. The `IBM 7090` agrees with my hand calculation.', { origin });
       await say(partner.request, 'Wonderful. Notes are at https://example.com/orbit — *take a look* when you can.', auth);
+      // Photos: two in a grid with a caption, then one alone.
+      const upload = async () => {
+        const res = await partner.request.post('/api/media', { multipart: { file: { name: 'photo.png', mimeType: 'image/png', buffer: photo } }, headers: auth });
+        expect(res.status()).toBe(201);
+        return (await res.json()).id as string;
+      };
+      const album = [await upload(), await upload()];
+      const single = [await upload()];
+      for (const [content, mediaIds] of [['Two from the launch pad', album], ['', single]] as const) {
+        const res = await partner.request.post(`/api/chats/${chat.id}/messages`, { data: { content, clientId: uniqueName('c'), mediaIds }, headers: auth });
+        expect(res.status()).toBe(201);
+      }
       await page.goto(`/chats/${chat.id}`);
       await ready(page);
-      await expect(page.locator('.msg')).toHaveCount(3);
+      await expect(page.locator('.msg')).toHaveCount(5);
+      await expect(page.locator('.gallery img')).toHaveCount(3);
       await shoot('chat');
+      await page.getByRole('button', { name: 'Open image', exact: true }).click();
+      await expect(page.getByRole('dialog', { name: 'Image viewer' })).toBeVisible();
+      await shoot('lightbox');
+      await page.keyboard.press('Escape');
       await partner.close();
       await context.close();
     });
