@@ -71,12 +71,12 @@ unit:
 api: api-sqlite api-postgres api-s3
 
 api-sqlite:
-	PARLOR_TEST_DB=sqlite cargo test --features server --test api 2>&1 | tee "$(CARGO_TARGET_DIR)/api-sqlite.log"
+	PARLOR_TEST_DB=sqlite cargo test --features server --test api --test media_limits 2>&1 | tee "$(CARGO_TARGET_DIR)/api-sqlite.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-sqlite.log")
 
 api-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
+	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api --test media_limits 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-postgres.log")
 
 # A real S3-compatible server (moto, from PyPI) for the storage tests; the image tests run against it.
@@ -91,7 +91,7 @@ api-s3: setup-s3
 	trap 'kill $$moto 2>/dev/null' EXIT; \
 	for _ in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$(S3_TEST_PORT)) 2>/dev/null && break; sleep 0.2; done; \
 	PARLOR_TEST_STORAGE=s3 PARLOR_TEST_S3_ENDPOINT=http://127.0.0.1:$(S3_TEST_PORT) \
-		cargo test --features server --test api media:: 2>&1 | tee "$(CARGO_TARGET_DIR)/api-s3.log"
+		cargo test --features server --test api --test media_limits media 2>&1 | tee "$(CARGO_TARGET_DIR)/api-s3.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-s3.log")
 
 e2e: build setup-e2e
