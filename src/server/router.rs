@@ -31,6 +31,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
     let mut routes = auth_routes::routes();
     routes.extend(crate::chats::server::routes::routes());
     routes.extend(crate::messages::server::routes::routes());
+    routes.extend(crate::contacts::server::routes::routes());
     routes.extend(crate::realtime::server::routes::routes());
     routes.push(ApiRoute::new("GET", "/api/openapi.json", get(openapi::serve)));
     routes
