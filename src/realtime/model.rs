@@ -92,6 +92,15 @@ mod tests {
     }
 
     #[test]
+    fn contact_frames_use_the_contract_shape() {
+        let frame = ServerFrame::ContactUpdated { user_id: Uuid::nil(), status: "accepted".into() };
+        let json = serde_json::to_value(&frame).unwrap();
+        assert_eq!(json["type"], "contact.updated");
+        assert_eq!(json["data"]["userId"], Uuid::nil().to_string());
+        assert_eq!(json["data"]["status"], "accepted");
+    }
+
+    #[test]
     fn client_frames_parse_and_unknown_ones_do_not() {
         let send: ClientFrame = serde_json::from_str(
             r#"{"type":"message.send","data":{"chatId":"00000000-0000-0000-0000-000000000000","content":"hi","clientId":"c1"}}"#,
