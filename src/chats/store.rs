@@ -233,6 +233,8 @@ impl ChatStore {
                     self.contacts.forget(user_id);
                 }
                 *self.contacts.stale.write() += 1;
+                // Whose presence the user may see can change with it: the chat list shows presence.
+                *self.stale.write() += 1;
             }
             ServerFrame::SessionRevoked { .. } => crate::ui::navigation::go_to_sign_in(),
             ServerFrame::Ready { .. } | ServerFrame::Error { .. } | ServerFrame::Pong {} => {}
