@@ -37,8 +37,8 @@ async fn a_request_by_username_and_its_acceptance_make_two_contacts() {
     assert_eq!(request["status"], "pending");
 
     let (mine, theirs) = (book(&app, &alice).await, book(&app, &bob).await);
-    assert_eq!(ids(&mine["outgoing"], "to"), [bob_id.clone()]);
-    assert_eq!(ids(&theirs["incoming"], "from"), [alice_id.clone()]);
+    assert_eq!(ids(&mine["outgoing"], "to"), [bob_id.as_str()]);
+    assert_eq!(ids(&theirs["incoming"], "from"), [alice_id.as_str()]);
     assert!(mine["contacts"].as_array().unwrap().is_empty());
 
     let id = request["id"].as_str().unwrap();
