@@ -1,6 +1,6 @@
 //! The root component, the routes, and the document head.
 
-use crate::views::{AppShell, ChatPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage, SettingsPage};
+use crate::views::{AppShell, ChatPage, ContactsPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage, SettingsPage};
 use uuid::Uuid;
 use dioxus::prelude::*;
 
@@ -18,6 +18,8 @@ pub enum Route {
         GroupPage { slug: String },
         #[route("/settings")]
         SettingsPage {},
+        #[route("/contacts")]
+        ContactsPage {},
     #[end_layout]
     #[route("/login?:next")]
     LoginPage { next: String },

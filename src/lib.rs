@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod chats;
+pub mod contacts;
 pub mod error;
 pub mod http;
 pub mod media;

@@ -21,6 +21,14 @@ pub struct User {
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
+impl User {
+    /// How someone whose presence the viewer may not see looks: offline, never seen.
+    pub fn hide_presence(&mut self) {
+        self.status = "offline".to_owned();
+        self.last_seen_at = None;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]
 pub struct UserResponse {

@@ -3,6 +3,7 @@
 
 use crate::auth::model::User;
 use crate::chats::model::Chat;
+use crate::contacts::store::ContactStore;
 use crate::messages::model::{Message, MessagePreview, ReactionCount};
 use crate::realtime::model::ServerFrame;
 use dioxus::prelude::*;
@@ -33,6 +34,7 @@ pub struct ChatStore {
     pub want_older: Signal<u32>,
     /// Members with their read and delivered positions, for chats opened in this tab.
     pub members: Signal<HashMap<Uuid, Vec<crate::chats::model::ChatMember>>>,
+    pub contacts: ContactStore,
 }
 
 /// The composer's mode.
@@ -70,6 +72,7 @@ impl ChatStore {
             has_older: Signal::new(HashMap::new()),
             members: Signal::new(HashMap::new()),
             want_older: Signal::new(0),
+            contacts: ContactStore::new(Default::default()),
         }
     }
 
@@ -212,6 +215,7 @@ impl ChatStore {
                 }
             }
             ServerFrame::Presence { user_id, status, last_seen_at } => {
+                self.contacts.set_presence(user_id, &status, last_seen_at);
                 for chat in self.chats.write().iter_mut() {
                     for member in chat.members.iter_mut().filter(|m| m.user.id == user_id) {
                         member.user.status = status.clone();
@@ -224,6 +228,15 @@ impl ChatStore {
             | ServerFrame::ChatDeleted { .. }
             | ServerFrame::MemberAdded { .. }
             | ServerFrame::MemberRemoved { .. } => *self.stale.write() += 1,
+            ServerFrame::ContactRequest(request) => self.contacts.add_request(me, request),
+            ServerFrame::ContactUpdated { user_id, status } => {
+                if status != "accepted" {
+                    self.contacts.forget(user_id);
+                }
+                *self.contacts.stale.write() += 1;
+                // Whose presence the user may see can change with it: the chat list shows presence.
+                *self.stale.write() += 1;
+            }
             ServerFrame::SessionRevoked { .. } => crate::ui::navigation::go_to_sign_in(),
             ServerFrame::Ready { .. } | ServerFrame::Error { .. } | ServerFrame::Pong {} => {}
         }

@@ -206,6 +206,7 @@ mod web {
         if let Ok(list) = crate::chats::api::list_chats().await {
             store.chats.set(list.chats);
         }
+        *store.contacts.stale.write() += 1;
         let loaded: Vec<(uuid::Uuid, i64)> =
             store.timelines.read().iter().map(|(chat, list)| (*chat, list.last().map_or(0, |m| m.seq))).collect();
         for (chat, mut after) in loaded {

@@ -1,5 +1,6 @@
 //! Live frames, `{"type": ..., "data": {...}}` in both directions (shared by client and server).
 
+use crate::contacts::model::ContactRequest;
 use crate::messages::model::Message;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,12 @@ pub enum ServerFrame {
     MemberAdded { chat_id: Uuid, user_id: Uuid },
     #[serde(rename = "member.removed", rename_all = "camelCase")]
     MemberRemoved { chat_id: Uuid, user_id: Uuid },
+    /// A request sent to this user, or sent by them on another device.
+    #[serde(rename = "contact.request")]
+    ContactRequest(ContactRequest),
+    /// What `userId` is to this user now: accepted, blocked or none.
+    #[serde(rename = "contact.updated", rename_all = "camelCase")]
+    ContactUpdated { user_id: Uuid, status: String },
     #[serde(rename = "session.revoked", rename_all = "camelCase")]
     SessionRevoked { session_id: Uuid },
     #[serde(rename = "ack", rename_all = "camelCase")]
@@ -82,6 +89,15 @@ mod tests {
         let json = serde_json::to_value(&frame).unwrap();
         assert_eq!(json["type"], "typing");
         assert_eq!(json["data"]["chatId"], Uuid::nil().to_string());
+    }
+
+    #[test]
+    fn contact_frames_use_the_contract_shape() {
+        let frame = ServerFrame::ContactUpdated { user_id: Uuid::nil(), status: "accepted".into() };
+        let json = serde_json::to_value(&frame).unwrap();
+        assert_eq!(json["type"], "contact.updated");
+        assert_eq!(json["data"]["userId"], Uuid::nil().to_string());
+        assert_eq!(json["data"]["status"], "accepted");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::auth::server::routes as auth;
 use crate::chats::server::routes as chats;
+use crate::contacts::server::routes as contacts;
 use crate::messages::server::routes as messages;
 use crate::media::server::routes as media;
 use crate::realtime::server::routes as live;
@@ -16,13 +17,15 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
     info(title = "Parlor API", description = "Self-hosted real-time chat. Errors are {\"error\": {\"code\", \"message\"}}."),
     paths(
         auth::register, auth::login, auth::refresh, auth::logout,
-        auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me, auth::search_users,
+        auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me, auth::search_users, auth::get_user,
         chats::list_chats, chats::open_direct, chats::create_group, chats::get_chat, chats::get_chat_by_slug,
         chats::update_chat, chats::delete_chat, chats::add_members, chats::remove_member, chats::change_role,
         chats::leave, chats::mark_read,
         messages::history, messages::send, messages::get_message, messages::edit, messages::delete_message,
         messages::edits, messages::receipts, messages::react, messages::unreact,
         media::upload, media::original, media::medium, media::thumbnail,
+        contacts::list_contacts, contacts::send_request, contacts::accept_request, contacts::decline_request,
+        contacts::remove_contact, contacts::block_user, contacts::unblock_user,
         live::websocket, live::events,
         super::health::live, super::health::ready, super::health::metrics, serve,
     ),

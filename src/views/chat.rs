@@ -3,6 +3,7 @@ use crate::chats::api::{load_chat_around, load_chat_view, load_group_view, mark_
 use crate::chats::components::GroupPanel;
 use crate::chats::model::ChatView;
 use crate::chats::store::ChatStore;
+use crate::contacts::components::BlockToggle;
 use crate::messages::components::{Composer, Timeline};
 use crate::ui::avatar::Avatar;
 use dioxus::prelude::*;
@@ -106,6 +107,8 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     };
     let newest = store.timelines.read().get(&page.chat.id).and_then(|l| l.last().map(|m| m.id));
     let title = page.chat.title(me);
+    let peer = (page.chat.kind == "direct").then(|| page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.clone())).flatten();
+    let blocked = peer.as_ref().is_some_and(|p| store.contacts.book.read().has_blocked(p.id));
     let subtitle = match page.chat.kind.as_str() {
         "group" => format!("{} members", page.chat.members.len()),
         _ => page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.status.clone()).unwrap_or_default(),
@@ -122,6 +125,9 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
                 }
                 if page.chat.kind == "group" {
                     button { class: "btn btn-ghost", r#type: "button", onclick: move |_| settings_open.set(true), "Group settings" }
+                }
+                if let Some(user) = peer.clone() {
+                    BlockToggle { user }
                 }
             }
             if settings_open() {
@@ -154,6 +160,9 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
                     }
                 }
                 Timeline { chat: page.chat.clone(), initial: page.messages.clone(), initial_has_older: page.has_more, highlight }
+            }
+            if blocked {
+                p { class: "banner banner-error blocked-note", role: "status", "You blocked this person. Unblock them to send messages." }
             }
             Composer { chat_id: page.chat.id }
         }

@@ -18,13 +18,27 @@ pub fn Shell(user: User, focus: Focus, sidebar: Element, children: Element) -> E
         Focus::Sidebar => "shell focus-sidebar",
         Focus::Main => "shell focus-main",
     };
+    let requests = use_context::<crate::chats::store::ChatStore>().contacts.incoming_count();
+    let contacts_label = match requests {
+        0 => "Contacts".to_owned(),
+        1 => "Contacts (1 request)".to_owned(),
+        n => format!("Contacts ({n} requests)"),
+    };
     rsx! {
         div { class: "{focus_class}",
             nav { class: "sidebar", "aria-label": "Chats and account",
                 header { class: "sidebar-header",
-                    Link { to: Route::HomePage {}, class: "brand", "aria-label": "Parlor home",
+                    Link { to: Route::HomePage {}, class: "brand grow", "aria-label": "Parlor home",
                         span { class: "brand-mark", "aria-hidden": "true", "P" }
                         span { class: "brand-name", "Parlor" }
+                    }
+                    Link { to: Route::ContactsPage {}, class: "icon-btn with-badge", "aria-label": "{contacts_label}", title: "Contacts",
+                        svg { view_box: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true",
+                            path { fill: "currentColor", d: "M9 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8Zm0 2c3.3 0 7 1.6 7 4v2H2v-2c0-2.4 3.7-4 7-4Zm8-2.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm1.2 2.6c1.9.5 3.8 1.6 3.8 3.4V19h-4v-2c0-1.5-.6-2.8-1.6-3.8l1.8-.1Z" }
+                        }
+                        if requests > 0 {
+                            span { class: "icon-badge", "aria-hidden": "true", "{requests}" }
+                        }
                     }
                     Link { to: Route::SettingsPage {}, class: "icon-btn", "aria-label": "Settings", title: "Settings",
                         svg { view_box: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true",

@@ -12,10 +12,16 @@ use dioxus::prelude::*;
 pub fn AppShell() -> Element {
     let viewer = use_server_future(load_viewer)?;
     let chats = use_server_future(load_chats)?;
+    let contacts = use_server_future(crate::contacts::api::load_contacts)?;
     let user = viewer().and_then(Result::ok).flatten();
     let initial = chats().and_then(Result::ok).unwrap_or_default();
     let signed_in = user.is_some();
-    let mut store = use_context_provider(|| ChatStore::new(user.unwrap_or_default(), initial));
+    let book = contacts().and_then(Result::ok).unwrap_or_default();
+    let mut store = use_context_provider(|| {
+        let mut store = ChatStore::new(user.unwrap_or_default(), initial);
+        store.contacts = crate::contacts::store::ContactStore::new(book);
+        store
+    });
     // One live connection for the tab (effects run in the browser only).
     use_effect(move || {
         spawn(crate::realtime::client::run(store));
@@ -27,6 +33,16 @@ pub fn AppShell() -> Element {
             spawn(async move {
                 if let Ok(list) = list_chats().await {
                     store.chats.set(list.chats);
+                }
+            });
+        }
+    });
+    // A contact or block changed: fetch the address book again.
+    use_effect(move || {
+        if *store.contacts.stale.read() > 0 {
+            spawn(async move {
+                if let Ok(book) = crate::contacts::api::list().await {
+                    store.contacts.book.set(book);
                 }
             });
         }

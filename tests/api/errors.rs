@@ -18,6 +18,7 @@ fn write_routes() -> Vec<(&'static str, String)> {
         ("POST", format!("/api/chats/{id}/messages")),
         ("PATCH", format!("/api/messages/{id}")),
         ("POST", format!("/api/messages/{id}/reactions")),
+        ("POST", "/api/contacts/requests".into()),
         ("POST", "/api/auth/logout".into()),
     ]
 }

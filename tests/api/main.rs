@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod blocking;
 mod chats;
+mod contacts;
 mod errors;
 mod helpers;
 mod images;

@@ -25,6 +25,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new("GET", "/api/users/me", get(get_me)),
         ApiRoute::new("PATCH", "/api/users/me", patch(update_me)),
         ApiRoute::new("GET", "/api/users/search", get(search_users)),
+        ApiRoute::new("GET", "/api/users/{id}", get(get_user)),
     ]
 }
 
@@ -120,6 +121,13 @@ pub struct SearchQuery {
 pub async fn search_users(State(state): State<AppState>, viewer: Viewer, ApiQuery(q): ApiQuery<SearchQuery>) -> Result<Json<UsersResponse>, AppError> {
     let users = service::search_users(&state, viewer.user_id, &q.q, q.limit.unwrap_or(20)).await?;
     Ok(Json(UsersResponse { users }))
+}
+
+/// One person's public profile; presence shows only to their contacts and chat partners.
+#[utoipa::path(get, path = "/api/users/{id}", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_user(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<UserResponse>, AppError> {
+    Ok(Json(UserResponse { user: service::get_user(&state, viewer.user_id, id).await? }))
 }
 
 /// The client address, put on each request by the router.

@@ -236,26 +236,40 @@ pub async fn set_presence(state: &AppState, user_id: Uuid, status: &str, last_se
     Ok(to_user(&repo::update_user(&state.db, model).await?))
 }
 
-/// Finds people by the start of their username. Presence shows only for people who share a chat.
+/// Finds people by the start of their username, with presence as the contacts rule allows.
 pub async fn search_users(state: &AppState, me: Uuid, query: &str, limit: u64) -> Result<Vec<User>, AppError> {
     let prefix = query.trim().to_ascii_lowercase();
     if prefix.is_empty() || prefix.len() > 50 {
         return Err(AppError::bad_request("invalid_query", "Search for 1 to 50 characters of a username."));
     }
     let rows = repo::search_users(&state.db, &prefix, me, limit.clamp(1, 50)).await?;
-    let visible: std::collections::HashSet<Uuid> =
-        crate::chats::server::service::people_sharing_chats(state, me).await?.into_iter().collect();
+    let filter = crate::contacts::server::service::presence_filter(state, me).await?;
     Ok(rows
         .iter()
         .map(|row| {
             let mut user = to_user(row);
-            if !visible.contains(&user.id) {
-                user.status = "offline".to_owned();
-                user.last_seen_at = None;
-            }
+            filter.apply(&mut user);
             user
         })
         .collect())
+}
+
+/// One person's public profile, with presence as the contacts rule allows.
+pub async fn get_user(state: &AppState, me: Uuid, id: Uuid) -> Result<User, AppError> {
+    let row = repo::find_user(&state.db, id).await?.ok_or_else(user_not_found)?;
+    let mut user = to_user(&row);
+    crate::contacts::server::service::presence_filter(state, me).await?.apply(&mut user);
+    Ok(user)
+}
+
+/// The id of the account with this username (any case).
+pub async fn user_id_by_username(state: &AppState, username: &str) -> Result<Option<Uuid>, AppError> {
+    let key = username.trim().to_ascii_lowercase();
+    Ok(repo::find_user_by_key(&state.db, &key).await?.map(|u| u.id))
+}
+
+pub fn user_not_found() -> AppError {
+    AppError::new(404, "user_not_found", "No such user.")
 }
 
 pub async fn get_me(state: &AppState, user_id: Uuid) -> Result<User, AppError> {

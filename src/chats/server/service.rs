@@ -3,6 +3,7 @@
 use super::repo;
 use crate::auth::server::service::users_by_ids;
 use crate::chats::model::*;
+use crate::contacts::server::service::{PresenceFilter, presence_filter};
 use crate::error::AppError;
 use crate::messages::model::MessagePreview;
 use crate::realtime::model::ServerFrame;
@@ -65,6 +66,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
     if users_by_ids(state, &[other]).await?.is_empty() {
         return Err(AppError::new(404, "user_not_found", "No such user."));
     }
+    crate::contacts::server::service::ensure_can_message(state, me, other).await?;
     let key = direct_key(me, other);
     if let Some(existing) = repo::find_direct(&state.db, &key).await? {
         return Ok((false, view(state, me, existing, true).await?));
@@ -101,6 +103,18 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
     txn.commit().await?;
     state.hub.send(&[me, other], &ServerFrame::ChatCreated { chat_id: chat.id });
     Ok((true, view(state, me, chat, true).await?))
+}
+
+/// Refuses sending into a direct chat when either person blocked the other; groups are unaffected.
+pub async fn ensure_can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> Result<(), AppError> {
+    if chat.kind != "direct" {
+        return Ok(());
+    }
+    let other = member_ids(state, chat.id).await?.into_iter().find(|u| *u != me);
+    match other {
+        Some(other) => crate::contacts::server::service::ensure_can_message(state, me, other).await,
+        None => Ok(()),
+    }
 }
 
 pub(super) fn invalid_name(message: &'static str) -> AppError {
@@ -179,11 +193,12 @@ fn slug_suffix() -> String {
 
 pub async fn list_chats(state: &AppState, me: Uuid) -> Result<Vec<Chat>, AppError> {
     let chats = repo::list_chats_of(&state.db, me).await?;
+    let filter = presence_filter(state, me).await?;
     let mut out = Vec::with_capacity(chats.len());
     for chat in chats {
         // The list shows the other person of a direct chat; group members load with the chat.
         let with_members = chat.kind == "direct";
-        out.push(view(state, me, chat, with_members).await?);
+        out.push(view_with(state, me, chat, with_members, &filter).await?);
     }
     Ok(out)
 }
@@ -200,6 +215,12 @@ pub async fn get_chat_by_slug(state: &AppState, me: Uuid, slug: &str) -> Result<
 
 /// A chat as the given member sees it.
 pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool) -> Result<Chat, AppError> {
+    let filter = presence_filter(state, me).await?;
+    view_with(state, me, chat, with_members, &filter).await
+}
+
+/// `view` with the member's presence rule already worked out (the chat list shares one).
+async fn view_with(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool, filter: &PresenceFilter) -> Result<Chat, AppError> {
     let members = repo::list_members(&state.db, &[chat.id]).await?;
     let my_read = members.iter().find(|m| m.user_id == me).map_or(0, |m| m.last_read_seq);
     let shown: Vec<&chat_member::Model> = if with_members {
@@ -213,7 +234,11 @@ pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_mem
         .into_iter()
         .filter_map(|m| {
             users.get(&m.user_id).map(|user| ChatMember {
-                user: user.clone(),
+                user: {
+                    let mut user = user.clone();
+                    filter.apply(&mut user);
+                    user
+                },
                 role: m.role.clone(),
                 last_read_seq: m.last_read_seq,
                 last_delivered_seq: m.last_delivered_seq,
@@ -270,7 +295,7 @@ pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<chat_member:
     Ok(repo::list_members(&state.db, &[chat_id]).await?)
 }
 
-/// Everyone who shares at least one chat with the user (the user excluded): who sees their presence.
+/// Everyone who shares at least one chat with the user (the user excluded).
 pub async fn people_sharing_chats(state: &AppState, me: Uuid) -> Result<Vec<Uuid>, AppError> {
     let chat_ids: Vec<Uuid> = repo::list_chats_of(&state.db, me).await?.into_iter().map(|c| c.id).collect();
     let mut people: Vec<Uuid> = repo::list_members(&state.db, &chat_ids).await?.into_iter().map(|m| m.user_id).filter(|u| *u != me).collect();

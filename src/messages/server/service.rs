@@ -27,7 +27,9 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
     let body = if req.media_ids.is_empty() { MessageBody::parse(&req.content) } else { MessageBody::caption(&req.content) };
     let body = body.map_err(bad)?;
     let client_id = ClientId::parse(&req.client_id).map_err(bad)?;
-    chats::membership(state, chat_id, me).await?;
+    let (chat, _) = chats::membership(state, chat_id, me).await?;
+    // Before anything is stored or announced: a blocked send leaves no trace.
+    chats::ensure_can_send(state, &chat, me).await?;
     if let Some(existing) = repo::find_by_client_id(&state.db, me, client_id.as_str()).await? {
         return retried(state, me, chat_id, existing).await;
     }
@@ -260,7 +262,9 @@ async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Resu
     let name_of = |id: Uuid| users.get(&id).map(|u| u.display_name.clone()).unwrap_or_else(|| "Deleted user".to_owned());
     rows.into_iter()
         .map(|m| {
-            let sender = users.get(&m.sender_id).cloned().ok_or_else(AppError::internal)?;
+            let mut sender = users.get(&m.sender_id).cloned().ok_or_else(AppError::internal)?;
+            // One message goes to every member alike, so it carries no presence (members and presence frames do).
+            sender.hide_presence();
             let reply_to = m.reply_to_id.and_then(|rid| replies.iter().find(|r| r.id == rid)).map(|r| ReplyPreview {
                 id: r.id,
                 seq: r.seq,

@@ -21,13 +21,18 @@ pub fn to_users(state: &AppState, users: &[Uuid], frame: ServerFrame) {
 
 /// "Alice is typing…" for the other members of the chat; clients forget it after ~5 s without a refresh.
 pub async fn typing(state: &AppState, me: Uuid, chat_id: Uuid, typing: bool) -> Result<(), AppError> {
-    chats::membership(state, chat_id, me).await?;
+    let (chat, _) = chats::membership(state, chat_id, me).await?;
+    // Typing into a direct chat with someone who blocked you (or whom you blocked) reaches nobody.
+    match chats::ensure_can_send(state, &chat, me).await {
+        Err(e) if e.status == 403 => return Ok(()),
+        other => other?,
+    }
     let others: Vec<Uuid> = chats::member_ids(state, chat_id).await?.into_iter().filter(|u| *u != me).collect();
     state.hub.send(&others, &ServerFrame::Typing { chat_id, user_id: me, typing });
     Ok(())
 }
 
-/// Stores and announces a presence status to the people who share a chat with the user.
+/// Stores and announces a presence status to those the contacts rule lets see it.
 pub async fn set_presence(state: &AppState, me: Uuid, status: &str) -> Result<(), AppError> {
     let status = match status {
         "online" | "away" => status,
@@ -37,7 +42,7 @@ pub async fn set_presence(state: &AppState, me: Uuid, status: &str) -> Result<()
     };
     let last_seen = (status == "offline").then(Utc::now);
     let user = accounts::set_presence(state, me, status, last_seen).await?;
-    let audience = chats::people_sharing_chats(state, me).await?;
+    let audience = crate::contacts::server::service::presence_audience(state, me).await?;
     state.hub.send(&audience, &ServerFrame::Presence { user_id: me, status: user.status, last_seen_at: user.last_seen_at });
     Ok(())
 }

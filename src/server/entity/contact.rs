@@ -12,6 +12,8 @@ pub struct Model {
     pub requested_by: Uuid,
     pub created_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
+    /// The request behind a pending or accepted pair: the id the recipient answers it by.
+    pub request_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 pub mod chat;
 pub mod chat_member;
 pub mod contact;
+pub mod contact_request_log;
 pub mod media;
 pub mod message;
 pub mod message_edit;

@@ -1,0 +1,47 @@
+//! Blocking: it ends any contact or request between the two, and only the blocker hears of it.
+
+use super::repo;
+use crate::auth::server::service::{user_not_found, users_by_ids};
+use crate::error::AppError;
+use crate::realtime::model::ServerFrame;
+use crate::server::state::AppState;
+use chrono::Utc;
+use sea_orm::{SqlErr, TransactionTrait};
+use uuid::Uuid;
+
+async fn existing(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
+    if other == me {
+        return Err(AppError::bad_request("invalid_contact", "You cannot block yourself."));
+    }
+    if users_by_ids(state, &[other]).await?.is_empty() {
+        return Err(user_not_found());
+    }
+    Ok(())
+}
+
+/// Blocks someone (again is fine). The blocked person gets no frame: to them nothing happened.
+pub async fn block(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
+    existing(state, me, other).await?;
+    let txn = state.db.begin().await?;
+    repo::delete_pair(&txn, me, other).await?;
+    let created = match repo::find_block(&txn, me, other).await? {
+        Some(_) => Ok(()),
+        None => repo::create_block(&txn, me, other, Utc::now()).await,
+    };
+    match created {
+        Ok(()) => txn.commit().await?,
+        // Another tab blocked the same person at the same moment and did all of this.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => txn.rollback().await?,
+        Err(e) => return Err(e.into()),
+    }
+    state.hub.send(&[me], &ServerFrame::ContactUpdated { user_id: other, status: "blocked".to_owned() });
+    Ok(())
+}
+
+pub async fn unblock(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
+    existing(state, me, other).await?;
+    if repo::delete_block(&state.db, me, other).await? {
+        state.hub.send(&[me], &ServerFrame::ContactUpdated { user_id: other, status: "none".to_owned() });
+    }
+    Ok(())
+}
