@@ -48,12 +48,18 @@ setup-e2e:
 	@[ -d e2e/node_modules/@playwright/test ] || (cd e2e && npm ci --no-audit --no-fund)
 
 ## build: the release server and the web client, rebuilt only when sources changed
-build: setup $(SERVER)
+# The bundle records a hash of the sources it was built from: unlike file times, that stays
+# right when several clones share one target dir.
+SOURCE_HASH = $(shell cat $(SOURCES) | sha256sum | cut -c1-32)
+STAMP := $(BUNDLE)/.built-from
 
-$(SERVER): $(SOURCES)
-	rm -rf "$(BUNDLE)/public"  # dx never prunes old hashed assets
-	dx bundle --web --release
-	@touch "$(SERVER)"
+build: setup
+	@if [ -x "$(SERVER)" ] && [ "$$(cat "$(STAMP)" 2>/dev/null)" = "$(SOURCE_HASH)" ]; then \
+		echo "bundle is up to date"; \
+	else \
+		rm -rf "$(BUNDLE)/public" "$(STAMP)"; \
+		dx bundle --web --release && echo "$(SOURCE_HASH)" > "$(STAMP)"; \
+	fi
 
 lint:
 	cargo clippy --features server --all-targets -- -D warnings
