@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod messages;
 pub mod realtime;
+pub mod search;
 pub mod ui;
 pub mod views;
 

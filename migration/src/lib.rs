@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_schema;
 mod m20261124_000002_search;
 mod m20261124_000003_member_read_times;
+mod m20261124_000005_search_trigram;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_schema::Migration),
             Box::new(m20261124_000002_search::Migration),
             Box::new(m20261124_000003_member_read_times::Migration),
+            Box::new(m20261124_000005_search_trigram::Migration),
         ]
     }
 }

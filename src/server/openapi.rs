@@ -4,6 +4,7 @@ use crate::auth::server::routes as auth;
 use crate::chats::server::routes as chats;
 use crate::messages::server::routes as messages;
 use crate::realtime::server::routes as live;
+use crate::search::server::routes as search;
 use crate::error::ErrorBody;
 use axum::Json;
 use utoipa::OpenApi;
@@ -22,6 +23,7 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
         messages::history, messages::send, messages::get_message, messages::edit, messages::delete_message,
         messages::edits, messages::receipts, messages::react, messages::unreact,
         live::websocket, live::events,
+        search::search_messages,
         super::health::live, super::health::ready, super::health::metrics, serve,
     ),
     components(schemas(ErrorBody)),

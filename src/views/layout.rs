@@ -3,6 +3,7 @@
 
 use crate::app::Route;
 use crate::auth::{components::SignOutButton, model::User};
+use crate::search::components::SearchButton;
 use crate::ui::avatar::Avatar;
 use dioxus::prelude::*;
 
@@ -26,6 +27,7 @@ pub fn Shell(user: User, focus: Focus, sidebar: Element, children: Element) -> E
                         span { class: "brand-mark", "aria-hidden": "true", "P" }
                         span { class: "brand-name", "Parlor" }
                     }
+                    SearchButton {}
                     Link { to: Route::SettingsPage {}, class: "icon-btn", "aria-label": "Settings", title: "Settings",
                         svg { view_box: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true",
                             path { fill: "currentColor", d: "M12 15.5A3.5 3.5 0 1 1 12 8.5a3.5 3.5 0 0 1 0 7Zm7.4-2.5a7.4 7.4 0 0 0 0-2l2-1.6-2-3.4-2.4 1a7.6 7.6 0 0 0-1.7-1L15 3h-4l-.4 2.5a7.6 7.6 0 0 0-1.7 1l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2l-2 1.6 2 3.4 2.4-1c.5.4 1.1.8 1.7 1L11 21h4l.4-2.5c.6-.3 1.2-.6 1.7-1l2.4 1 2-3.4-2-1.6Z" }

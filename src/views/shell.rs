@@ -4,6 +4,7 @@ use crate::auth::api::load_viewer;
 use crate::chats::api::{list_chats, load_chats};
 use crate::chats::components::ChatList;
 use crate::chats::store::ChatStore;
+use crate::search::components::{SearchHost, SearchLauncher};
 use dioxus::prelude::*;
 
 /// The signed-in layout: loads the user and their chats once, keeps them live, and shows
@@ -16,6 +17,7 @@ pub fn AppShell() -> Element {
     let initial = chats().and_then(Result::ok).unwrap_or_default();
     let signed_in = user.is_some();
     let mut store = use_context_provider(|| ChatStore::new(user.unwrap_or_default(), initial));
+    use_context_provider(SearchLauncher::new);
     // One live connection for the tab (effects run in the browser only).
     use_effect(move || {
         spawn(crate::realtime::client::run(store));
@@ -43,5 +45,6 @@ pub fn AppShell() -> Element {
         Shell { user: me, focus, sidebar: rsx! { ChatList {} },
             Outlet::<Route> {}
         }
+        SearchHost {}
     }
 }
