@@ -56,21 +56,26 @@ WHEN new.deleted_at IS NULL BEGIN
 END;
 "#;
 
-// unaccent() is only STABLE (its dictionary could change), so an index cannot use it directly;
-// the wrapper names the dictionary and schema explicitly, which makes IMMUTABLE a fair promise.
+// unaccent() is only STABLE (its dictionary could change), so a generated column cannot use
+// it directly; the wrapper names the dictionary and schema, which makes IMMUTABLE a fair
+// promise. The folded text is stored once (NULL when deleted, like `search`), so queries
+// neither call unaccent per row nor see deleted messages.
 const POSTGRES_UP: &str = r#"
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE OR REPLACE FUNCTION parlor_fold(value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$;
-CREATE INDEX idx_messages_trgm ON messages USING GIN (parlor_fold(content) gin_trgm_ops)
-    WHERE deleted_at IS NULL;
+ALTER TABLE messages ADD COLUMN search_text text GENERATED ALWAYS AS (
+    CASE WHEN deleted_at IS NULL THEN parlor_fold(content) END
+) STORED;
+CREATE INDEX idx_messages_search_text ON messages USING GIN (search_text gin_trgm_ops);
 "#;
 
 // The extensions stay: other objects may use them, and `up` tolerates their presence.
 const POSTGRES_DOWN: &str = r#"
-DROP INDEX IF EXISTS idx_messages_trgm;
+DROP INDEX IF EXISTS idx_messages_search_text;
+ALTER TABLE messages DROP COLUMN IF EXISTS search_text;
 DROP FUNCTION IF EXISTS parlor_fold(text);
 "#;
 

@@ -1,6 +1,7 @@
 //! The search query, one per backend. SQLite: FTS5 with a trigram index for words of three
 //! or more characters and the word index (as prefixes) for shorter ones. PostgreSQL: pg_trgm
-//! over case- and accent-folded text. Both see only live messages of chats the user is in.
+//! over the stored case- and accent-folded text. Both see only live messages of chats the
+//! user is in.
 
 use crate::server::entity::message;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, Statement, Value};
@@ -37,8 +38,10 @@ fn sqlite(scope: &Scope, terms: &[String], limit: i64) -> Option<Statement> {
         (false, true) => ("messages_trgm", long.join(" "), None),
         (false, false) => ("messages_trgm", long.join(" "), Some(short.join(" "))),
     };
+    // CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk every message
+    // and run the full-text query once per row (seconds on 50,000 messages).
     let mut sql = format!(
-        "SELECT {COLUMNS} FROM {index} JOIN messages m ON m.rowid = {index}.rowid \
+        "SELECT {COLUMNS} FROM {index} CROSS JOIN messages m ON m.rowid = {index}.rowid \
          JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ? AND cm.left_at IS NULL \
          JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL \
          WHERE {index} MATCH ? AND m.deleted_at IS NULL"
@@ -69,12 +72,16 @@ fn word_prefix(term: &str) -> Option<String> {
 }
 
 /// Relevance adds up how often each term occurs, a bonus for whole words (ts_rank) and how
-/// closely the query resembles a stretch of the message (word_similarity).
+/// much of the message the query is (short messages that are mostly the query come first).
+/// word_similarity ranked a little better but cost 12 µs per matching row: 260 ms for a word
+/// in 20,000 messages.
 fn postgres(scope: &Scope, text: &str, terms: &[String], limit: i64) -> Statement {
-    const FOLDED: &str = "parlor_fold(m.content)";
+    const FOLDED: &str = "m.search_text";
     let mut values: Vec<Value> = vec![scope.user_id.into(), text.into()];
     let mut filters = String::new();
-    let mut score = format!("ts_rank(m.search, plainto_tsquery('simple', $2)) + word_similarity(parlor_fold($2), {FOLDED})");
+    let mut score = format!(
+        "ts_rank(m.search, plainto_tsquery('simple', $2)) + length(parlor_fold($2))::real / greatest(length({FOLDED}), 1)"
+    );
     for term in terms {
         values.push(term.as_str().into());
         let n = values.len();
