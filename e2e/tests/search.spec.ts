@@ -2,8 +2,8 @@ import { test, expect, Page, BrowserContext, Browser } from '@playwright/test';
 import { ready, registerByApi, signIn, uniqueName } from './helpers';
 
 /** Ada (signed in on `page`) and Grace in a direct chat; Grace has said two things. */
-async function setUp(browser: Browser, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+async function setUp(browser: Browser, viewport = { width: 1280, height: 800 }, colorScheme: 'light' | 'dark' = 'light') {
+  const context = await browser.newContext({ viewport, colorScheme });
   const partner = await browser.newContext();
   const ada = uniqueName('ada');
   const grace = uniqueName('grace');
@@ -109,9 +109,14 @@ test('arrows choose among results, Escape closes, and no results says so', async
   await close(context, partner);
 });
 
-for (const viewport of [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 375, height: 667 }]) {
+const screens = [
+  { name: 'desktop', width: 1280, height: 800, scheme: 'light' as const },
+  { name: 'phone', width: 375, height: 667, scheme: 'light' as const },
+  { name: 'phone-dark', width: 375, height: 667, scheme: 'dark' as const },
+];
+for (const viewport of screens) {
   test(`the search button opens search on a ${viewport.name} screen`, async ({ browser }) => {
-    const { context, partner, page } = await setUp(browser, viewport);
+    const { context, partner, page } = await setUp(browser, { width: viewport.width, height: viewport.height }, viewport.scheme);
     await page.getByRole('button', { name: 'Search messages (Ctrl+K)' }).click();
     const dialog = page.getByRole('dialog', { name: 'Search messages' });
     await expect(dialog).toBeVisible();
