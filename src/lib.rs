@@ -10,6 +10,7 @@ pub mod http;
 pub mod media;
 pub mod messages;
 pub mod realtime;
+pub mod search;
 pub mod ui;
 pub mod views;
 

@@ -5,6 +5,7 @@ mod m20261124_000001_schema;
 mod m20261124_000002_search;
 mod m20261124_000003_member_read_times;
 mod m20261124_000004_contacts;
+mod m20261124_000005_search_trigram;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_search::Migration),
             Box::new(m20261124_000003_member_read_times::Migration),
             Box::new(m20261124_000004_contacts::Migration),
+            Box::new(m20261124_000005_search_trigram::Migration),
         ]
     }
 }

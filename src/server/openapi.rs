@@ -6,6 +6,7 @@ use crate::contacts::server::routes as contacts;
 use crate::messages::server::routes as messages;
 use crate::media::server::routes as media;
 use crate::realtime::server::routes as live;
+use crate::search::server::routes as search;
 use crate::error::ErrorBody;
 use axum::Json;
 use utoipa::OpenApi;
@@ -27,6 +28,7 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
         contacts::list_contacts, contacts::send_request, contacts::accept_request, contacts::decline_request,
         contacts::remove_contact, contacts::block_user, contacts::unblock_user,
         live::websocket, live::events,
+        search::search_messages,
         super::health::live, super::health::ready, super::health::metrics, serve,
     ),
     components(schemas(ErrorBody)),

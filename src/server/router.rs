@@ -34,6 +34,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
     routes.extend(crate::media::server::routes::routes());
     routes.extend(crate::contacts::server::routes::routes());
     routes.extend(crate::realtime::server::routes::routes());
+    routes.extend(crate::search::server::routes::routes());
     routes.push(ApiRoute::new("GET", "/api/openapi.json", get(openapi::serve)));
     routes
 }

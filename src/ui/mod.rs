@@ -3,3 +3,4 @@ pub mod avatar;
 pub mod dialog;
 pub mod form;
 pub mod navigation;
+pub mod shortcut;

@@ -36,6 +36,18 @@ pub fn scroll_to(id: &str) {
     let _ = id;
 }
 
+/// Scrolls the element with this id just enough to show it, e.g. a list's selected row.
+pub fn reveal(id: &str) {
+    #[cfg(feature = "web")]
+    if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+    #[cfg(not(feature = "web"))]
+    let _ = id;
+}
+
 /// Sends a signed-out (or revoked) device to sign-in, remembering where it was.
 pub fn go_to_sign_in() {
     #[cfg(feature = "web")]

@@ -5,6 +5,7 @@ use crate::chats::model::ChatView;
 use crate::chats::store::ChatStore;
 use crate::contacts::components::BlockToggle;
 use crate::messages::components::{Composer, Timeline};
+use crate::search::components::SearchButton;
 use crate::ui::avatar::Avatar;
 use dioxus::prelude::*;
 use uuid::Uuid;
@@ -82,12 +83,13 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
             let _ = mark_read(chat, latest).await;
         });
     });
-    // A permalink scrolls its message into view once the page runs.
-    use_effect(move || {
+    // A permalink scrolls its message into view once the page runs, and again when another
+    // permalink of the same chat replaces it (a search result, say).
+    use_effect(use_reactive!(|highlight| {
         if let Some(target) = highlight {
             crate::ui::navigation::scroll_to(&format!("m-{target}"));
         }
-    });
+    }));
 
     let Some(page) = view else {
         crate::ui::navigation::not_found_status();
@@ -123,6 +125,7 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
                     h1 { "{title}" }
                     p { class: "muted", "{subtitle}" }
                 }
+                SearchButton { chat_id: page.chat.id }
                 if page.chat.kind == "group" {
                     button { class: "btn btn-ghost", r#type: "button", onclick: move |_| settings_open.set(true), "Group settings" }
                 }

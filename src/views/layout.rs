@@ -3,6 +3,7 @@
 
 use crate::app::Route;
 use crate::auth::{components::SignOutButton, model::User};
+use crate::search::components::SearchButton;
 use crate::ui::avatar::Avatar;
 use dioxus::prelude::*;
 
@@ -32,6 +33,7 @@ pub fn Shell(user: User, focus: Focus, sidebar: Element, children: Element) -> E
                         span { class: "brand-mark", "aria-hidden": "true", "P" }
                         span { class: "brand-name", "Parlor" }
                     }
+                    SearchButton {}
                     Link { to: Route::ContactsPage {}, class: "icon-btn with-badge", "aria-label": "{contacts_label}", title: "Contacts",
                         svg { view_box: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true",
                             path { fill: "currentColor", d: "M9 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8Zm0 2c3.3 0 7 1.6 7 4v2H2v-2c0-2.4 3.7-4 7-4Zm8-2.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm1.2 2.6c1.9.5 3.8 1.6 3.8 3.4V19h-4v-2c0-1.5-.6-2.8-1.6-3.8l1.8-.1Z" }

@@ -4,6 +4,7 @@ use crate::auth::api::load_viewer;
 use crate::chats::api::{list_chats, load_chats};
 use crate::chats::components::ChatList;
 use crate::chats::store::ChatStore;
+use crate::search::components::{SearchHost, SearchLauncher};
 use dioxus::prelude::*;
 
 /// The signed-in layout: loads the user and their chats once, keeps them live, and shows
@@ -22,6 +23,7 @@ pub fn AppShell() -> Element {
         store.contacts = crate::contacts::store::ContactStore::new(book);
         store
     });
+    use_context_provider(SearchLauncher::new);
     // One live connection for the tab (effects run in the browser only).
     use_effect(move || {
         spawn(crate::realtime::client::run(store));
@@ -59,5 +61,6 @@ pub fn AppShell() -> Element {
         Shell { user: me, focus, sidebar: rsx! { ChatList {} },
             Outlet::<Route> {}
         }
+        SearchHost {}
     }
 }

@@ -15,5 +15,6 @@ mod messages;
 mod migrations;
 mod operations;
 mod pages;
+mod search;
 mod sessions;
 mod throttling;

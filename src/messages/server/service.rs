@@ -241,7 +241,7 @@ pub async fn unreact(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Resul
 }
 
 /// Turns rows into API messages: senders, reply previews and reaction counts, in a few queries.
-async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Result<Vec<Message>, AppError> {
+pub async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Result<Vec<Message>, AppError> {
     let reply_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.reply_to_id).collect();
     let replies = repo::find_messages(&state.db, &reply_ids).await?;
     let people: Vec<Uuid> = rows.iter().chain(&replies).map(|m| m.sender_id).collect::<HashSet<_>>().into_iter().collect();
