@@ -1,5 +1,6 @@
 use crate::app::Route;
-use crate::auth::{api as accounts, model::User};
+use crate::auth::components::search_as_typed;
+use crate::auth::model::User;
 use crate::chats::{api, store::ChatStore};
 use crate::ui::avatar::Avatar;
 use crate::ui::dialog::Dialog;
@@ -10,29 +11,15 @@ use dioxus::prelude::*;
 #[component]
 pub fn NewChatDialog(on_close: EventHandler<()>) -> Element {
     let mut store = use_context::<ChatStore>();
-    let mut query = use_signal(String::new);
-    let mut results = use_signal(Vec::<User>::new);
+    let query = use_signal(String::new);
+    let results = use_signal(Vec::<User>::new);
     let mut group_mode = use_signal(|| false);
     let mut group_name = use_signal(String::new);
     let mut picked = use_signal(Vec::<User>::new);
     let mut error = use_signal(|| None::<String>);
     let navigator = use_navigator();
 
-    let mut search = move |value: String| {
-        query.set(value.clone());
-        spawn(async move {
-            if value.trim().is_empty() {
-                results.set(Vec::new());
-                return;
-            }
-            match accounts::search_users(&value).await {
-                // Only show answers for what is still typed.
-                Ok(found) if query() == value => results.set(found.users),
-                Ok(_) => {}
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let search = move |value: String| search_as_typed(query, results, error, value);
 
     let mut open = move |chat: crate::chats::model::Chat| {
         let id = chat.id;

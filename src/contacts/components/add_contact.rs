@@ -1,4 +1,5 @@
-use crate::auth::{api as accounts, model::User};
+use crate::auth::components::search_as_typed;
+use crate::auth::model::User;
 use crate::chats::store::ChatStore;
 use crate::contacts::api;
 use crate::ui::avatar::Avatar;
@@ -9,25 +10,11 @@ use dioxus::prelude::*;
 #[component]
 pub fn AddContact() -> Element {
     let mut store = use_context::<ChatStore>();
-    let mut query = use_signal(String::new);
-    let mut results = use_signal(Vec::<User>::new);
+    let query = use_signal(String::new);
+    let results = use_signal(Vec::<User>::new);
     let mut error = use_signal(|| None::<String>);
 
-    let mut search = move |value: String| {
-        query.set(value.clone());
-        spawn(async move {
-            if value.trim().is_empty() {
-                results.set(Vec::new());
-                return;
-            }
-            match accounts::search_users(&value).await {
-                // Only show answers for what is still typed.
-                Ok(found) if query() == value => results.set(found.users),
-                Ok(_) => {}
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let search = move |value: String| search_as_typed(query, results, error, value);
     let add = move |user: User| {
         spawn(async move {
             error.set(None);
