@@ -25,6 +25,9 @@ pub struct Settings {
     /// Redis URL (redis://…) for running several instances; in-process when unset.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Prefix of this deployment's Redis keys and channels (several deployments may share a Redis).
+    #[arg(long, env = "REDIS_PREFIX", default_value = "parlor")]
+    pub redis_prefix: String,
     /// The URL people open, e.g. https://chat.example.com. https makes cookies Secure.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,

@@ -73,16 +73,26 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let secrets = settings.secrets()?;
     let db = db::connect(&settings).await?;
-    let redis = match &settings.redis_url {
-        Some(url) => {
-            let client = redis::Client::open(url.as_str()).context("REDIS_URL")?;
-            Some(redis::aio::ConnectionManager::new(client).await.context("connecting to Redis")?)
-        }
+    let redis_client = match &settings.redis_url {
+        Some(url) => Some(redis::Client::open(url.as_str()).context("REDIS_URL")?),
         None => None,
     };
+    let redis = match &redis_client {
+        Some(client) => Some(redis::aio::ConnectionManager::new(client.clone()).await.context("connecting to Redis")?),
+        None => None,
+    };
+    let channel = format!("{}:live", settings.redis_prefix);
     let storage = storage::connect(settings.s3().as_ref(), &settings.data_dir).await.context("connecting to storage")?;
     let bind = format!("{}:{}", settings.ip, settings.port);
     let state = AppState::new(settings, &secrets, db, redis, storage);
+    if let (Some(client), Some(publisher)) = (redis_client, state.redis.clone()) {
+        // Take traffic once frames from the other instances arrive; if Redis is slow to
+        // answer, serve anyway (live delivery across instances catches up when it does).
+        let subscribed = crate::realtime::server::bus::start(state.hub.clone(), client, publisher, channel);
+        if tokio::time::timeout(std::time::Duration::from_secs(5), subscribed).await.is_err() {
+            tracing::warn!("no Redis subscription yet; starting without cross-instance live frames");
+        }
+    }
     let app = router::build(state.clone(), &secrets.cookie_key);
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub database_url: String,
     server: Option<Server>,
     pg_database: Option<String>,
+    /// The settings it started with, for starting more instances of the same deployment.
+    args: Vec<String>,
 }
 
 fn pg_base() -> String {
@@ -58,10 +60,10 @@ pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
     for (k, v) in overrides {
         flags.insert(k, (*v).to_owned());
     }
-    let args = flags.into_iter().flat_map(|(k, v)| [format!("--{k}"), v]);
-    let settings = Settings::from_args(args).expect("test settings");
+    let args: Vec<String> = flags.into_iter().flat_map(|(k, v)| [format!("--{k}"), v]).collect();
+    let settings = Settings::from_args(args.clone()).expect("test settings");
     let server = parlor::server::start(settings).await.expect("server starts");
-    TestApp { base: format!("http://{}", server.addr), data_dir, database_url, server: Some(server), pg_database }
+    TestApp { base: format!("http://{}", server.addr), data_dir, database_url, server: Some(server), pg_database, args }
 }
 
 async fn admin_exec(sql: &str) {
@@ -92,7 +94,19 @@ impl Drop for TestApp {
     }
 }
 
+/// The Redis the cluster tests use; each test gets its own key prefix.
+pub fn redis_url() -> String {
+    std::env::var("PARLOR_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
 impl TestApp {
+    /// Another instance of the same deployment: same database, data folder (so the same
+    /// secrets) and settings, on its own port.
+    pub async fn peer(&self) -> Server {
+        let settings = Settings::from_args(self.args.clone()).expect("peer settings");
+        parlor::server::start(settings).await.expect("peer starts")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -4,6 +4,7 @@
 mod accounts;
 mod blocking;
 mod chats;
+mod cluster;
 mod contacts;
 mod errors;
 mod helpers;

@@ -3,6 +3,9 @@
 //! full is closed (the client reconnects and catches up from the database), so one slow
 //! client never stalls the others. Each user keeps a short replay buffer so a reconnecting
 //! SSE client can resume from Last-Event-ID.
+//!
+//! With Redis, every frame is also handed to the bus (one publish per event, whatever the
+//! number of recipients), and frames from other instances come back in through `deliver`.
 
 use crate::realtime::model::ServerFrame;
 use std::collections::{HashMap, VecDeque};
@@ -42,11 +45,23 @@ struct UserState {
     idle_since: Option<std::time::Instant>,
 }
 
+/// What this instance tells the others: a frame for some users, or a session to close.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Outbound {
+    #[serde(rename_all = "camelCase")]
+    Frame { recipients: Vec<Uuid>, json: String, delivers: Option<(Uuid, i64)> },
+    #[serde(rename_all = "camelCase")]
+    CloseSession { user_id: Uuid, session_id: Uuid },
+}
+
 #[derive(Default)]
 pub struct Hub {
     users: Mutex<HashMap<Uuid, UserState>>,
     next_event: AtomicU64,
     next_conn: AtomicU64,
+    /// Set when Redis connects the instances; a full queue drops (the database stays the truth).
+    outbound: std::sync::OnceLock<mpsc::Sender<Outbound>>,
 }
 
 /// What a new connection gets: its queue, a signal to close, and a guard that unregisters it.
@@ -127,13 +142,35 @@ impl Hub {
         self.connection_count(user_id) > 0
     }
 
-    /// Queues a frame for every connection of the given users (each user once).
+    /// Sends this instance's frames to the bus from now on.
+    pub fn attach_bus(&self, outbound: mpsc::Sender<Outbound>) {
+        let _ = self.outbound.set(outbound);
+    }
+
+    fn publish(&self, message: Outbound) {
+        if let Some(tx) = self.outbound.get()
+            && tx.try_send(message).is_err()
+        {
+            metrics::counter!("live_bus_dropped_total").increment(1);
+        }
+    }
+
+    /// Queues a frame for every connection of the given users (each user once), here and,
+    /// through the bus, on every other instance.
     pub fn send(&self, recipients: &[Uuid], frame: &ServerFrame) {
         let Ok(json) = serde_json::to_string(frame) else { return };
         let delivers = match frame {
             ServerFrame::MessageNew(m) => Some((m.chat_id, m.seq)),
             _ => None,
         };
+        if self.outbound.get().is_some() {
+            self.publish(Outbound::Frame { recipients: recipients.to_vec(), json: json.clone(), delivers });
+        }
+        self.deliver(recipients, json, delivers);
+    }
+
+    /// Queues an already serialised frame on this instance's connections only.
+    pub fn deliver(&self, recipients: &[Uuid], json: String, delivers: Option<(Uuid, i64)>) {
         let event = Event { id: self.next_event.fetch_add(1, Ordering::Relaxed) + 1, json: json.into(), delivers };
         let mut users = self.users();
         let mut seen = std::collections::HashSet::new();
@@ -173,8 +210,14 @@ impl Hub {
         self.next_event.load(Ordering::Relaxed)
     }
 
-    /// Tells a revoked session's connections why, then closes them.
+    /// Tells a revoked session's connections why, then closes them, on every instance.
     pub fn close_session(&self, user_id: Uuid, session_id: Uuid) {
+        self.publish(Outbound::CloseSession { user_id, session_id });
+        self.close_session_here(user_id, session_id);
+    }
+
+    /// The same, for this instance's connections only.
+    pub fn close_session_here(&self, user_id: Uuid, session_id: Uuid) {
         let frame = ServerFrame::SessionRevoked { session_id };
         let Ok(json) = serde_json::to_string(&frame) else { return };
         let event = Event { id: self.next_event.fetch_add(1, Ordering::Relaxed) + 1, json: json.into(), delivers: None };

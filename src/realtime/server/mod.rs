@@ -1,4 +1,5 @@
 //! Server side of live updates: the hub, presence and typing, and the two transports.
+pub mod bus;
 pub mod connection;
 pub mod hub;
 pub mod routes;

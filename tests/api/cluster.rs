@@ -1,0 +1,56 @@
+//! Several instances of one deployment (one database, one Redis, a key prefix per test):
+//! live frames reach connections held by another instance, exactly once.
+use crate::helpers::{TestApp, redis_url, spawn_with};
+use crate::live_client::Ws;
+use serde_json::json;
+use std::time::Duration;
+
+async fn cluster() -> (TestApp, parlor::server::Server) {
+    let prefix = format!("parlor-test-{}", uuid::Uuid::now_v7().simple());
+    let app = spawn_with(&[("redis-url", &redis_url()), ("redis-prefix", &prefix), ("limit-messages-per-second", "0")]).await;
+    let peer = app.peer().await;
+    (app, peer)
+}
+
+#[tokio::test]
+async fn live_frames_cross_instances_once() {
+    let (a, b) = cluster().await;
+    let b_base = format!("http://{}", b.addr);
+    let (_, alice, _) = a.user("alice").await;
+    let (bob_id, bob, _) = a.user("bob").await;
+    let chat = a.group(&alice, "Across", &[&bob_id]).await;
+    let mut alice_ws = Ws::connect(&a.base, &alice).await;
+    let mut bob_ws = Ws::connect(&b_base, &bob).await;
+
+    // Bob writes through instance B; Alice, connected to A, gets it once.
+    let res = a.program().post(format!("{b_base}/api/chats/{chat}/messages")).bearer_auth(&bob)
+        .json(&json!({"content": "from B", "clientId": "b-1"})).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let frame = alice_ws.next_of("message.new").await.expect("alice gets it on A");
+    assert_eq!(frame["data"]["content"], "from B");
+    assert!(alice_ws.collect_of("message.new", Duration::from_millis(400)).await.is_empty(), "exactly once");
+
+    // Alice types and reacts on A; Bob sees both on B.
+    alice_ws.send(json!({"type": "typing", "data": {"chatId": chat, "typing": true}})).await;
+    let typing = bob_ws.next_of("typing").await.expect("typing crosses");
+    assert_eq!(typing["data"]["typing"], true);
+    let message_id = frame["data"]["id"].as_str().unwrap();
+    let reacted = a.post_bearer(&format!("/api/messages/{message_id}/reactions"), &alice, json!({"emoji": "👍"})).await;
+    assert_eq!(reacted.status(), 201);
+    assert_eq!(bob_ws.next_of("reaction.added").await.expect("reaction crosses")["data"]["emoji"], "👍");
+}
+
+#[tokio::test]
+async fn revoking_a_session_on_one_instance_closes_its_socket_on_another() {
+    let (a, b) = cluster().await;
+    let b_base = format!("http://{}", b.addr);
+    let (_, phone, _) = a.user("owner").await;
+    let laptop = a.login("owner", "password123").await["accessToken"].as_str().unwrap().to_owned();
+    let mut phone_ws = Ws::connect(&b_base, &phone).await;
+    let sessions = a.json_bearer("/api/sessions", &laptop).await;
+    let phone_session = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+    assert_eq!(a.delete_bearer(&format!("/api/sessions/{phone_session}"), &laptop).await.status(), 204);
+    let frame = phone_ws.next_of("session.revoked").await.expect("told why, across instances");
+    assert_eq!(frame["data"]["sessionId"], phone_session.as_str());
+    assert!(phone_ws.closed().await);
+}
