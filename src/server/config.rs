@@ -25,6 +25,9 @@ pub struct Settings {
     /// Redis URL (redis://…) for running several instances; in-process when unset.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = super::proxy::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Prefix of this deployment's Redis keys and channels (several deployments may share a Redis).
     #[arg(long, env = "REDIS_PREFIX", default_value = "parlor")]
     pub redis_prefix: String,

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod extract;
 pub mod health;
 pub mod openapi;
+pub mod proxy;
 pub mod rate_limit;
 pub mod router;
 pub mod state;

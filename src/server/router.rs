@@ -69,7 +69,7 @@ pub fn build(state: AppState, cookie_key: &[u8]) -> Router {
         .layer(middleware::from_fn(csrf::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_viewer))
         .layer(sessions)
-        .layer(middleware::from_fn(auth_routes::attach_client_ip))
+        .layer(middleware::from_fn_with_state(state.clone(), auth_routes::attach_client_ip))
         .layer(Extension(state))
         .layer(middleware::from_fn(telemetry::track_http))
         .layer(CatchPanicLayer::custom(|_| AppError::internal().into_response()))

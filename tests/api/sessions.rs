@@ -1,4 +1,4 @@
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{assert_error, spawn_app, spawn_with};
 use serde_json::{Value, json};
 
 async fn refresh(app: &crate::helpers::TestApp, token: &str) -> reqwest::Response {
@@ -146,4 +146,23 @@ async fn a_revoked_browser_is_signed_out_on_its_next_request() {
     let page = second.get(app.url("/settings")).send().await.unwrap();
     assert_eq!(page.status(), 303);
     assert_eq!(first.get(app.url("/api/users/me")).send().await.unwrap().status(), 200);
+}
+
+/// X-Forwarded-For names the client only when the connection comes from a trusted proxy.
+#[tokio::test]
+async fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
+    for (trusted, expected) in [(None, "127.0.0.1"), (Some("127.0.0.1"), "198.51.100.7")] {
+        let app = match trusted {
+            Some(proxy) => spawn_with(&[("trusted-proxies", proxy)]).await,
+            None => spawn_app().await,
+        };
+        app.register("walker", "password123").await;
+        let login = app.program().post(app.url("/api/auth/login")).header("x-forwarded-for", "6.6.6.6, 198.51.100.7")
+            .json(&json!({"username": "walker", "password": "password123"})).send().await.unwrap();
+        let token = login.json::<Value>().await.unwrap()["accessToken"].as_str().unwrap().to_owned();
+        // Each request refreshes the session's last address: this one comes through the proxy too.
+        let sessions: Value = app.program().get(app.url("/api/sessions")).bearer_auth(&token)
+            .header("x-forwarded-for", "198.51.100.7").send().await.unwrap().json().await.unwrap();
+        assert_eq!(sessions["sessions"][0]["ip"], expected, "trusted proxies: {trusted:?}");
+    }
 }

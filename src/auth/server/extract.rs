@@ -36,12 +36,11 @@ pub struct MaybeViewer(pub Option<Viewer>);
 #[derive(Clone)]
 struct Resolved(Option<Viewer>);
 
-/// The caller's address: the socket peer (proxy headers are trusted only when configured).
-pub fn client_ip(parts_extensions: &axum::http::Extensions) -> String {
-    parts_extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+/// The caller's address: the socket peer, or what a trusted proxy says (TRUSTED_PROXIES).
+pub fn client_ip(request: &Request, trusted: &[ipnet::IpNet]) -> String {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    crate::server::proxy::client_address(peer, forwarded, trusted)
 }
 
 fn bearer(request: &Request) -> Option<String> {
@@ -58,7 +57,7 @@ fn bearer(request: &Request) -> Option<String> {
 }
 
 pub async fn resolve_viewer(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
-    let ip = client_ip(request.extensions());
+    let ip = request.extensions().get::<super::routes::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
     let token = bearer(&request);
     match find_viewer(&state, &session, token, &ip).await {
         Ok(viewer) => {

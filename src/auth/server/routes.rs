@@ -134,8 +134,8 @@ pub async fn get_user(State(state): State<AppState>, viewer: Viewer, ApiPath(id)
 #[derive(Clone)]
 pub struct ClientIp(pub String);
 
-pub async fn attach_client_ip(mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let ip = client_ip(request.extensions());
+pub async fn attach_client_ip(State(state): State<AppState>, mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let ip = client_ip(&request, &state.settings.trusted_proxies);
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await
 }
