@@ -1,5 +1,6 @@
 //! Server-only platform: settings, state, database, HTTP wiring, telemetry.
 pub mod config;
+pub mod counters;
 pub mod db;
 pub mod entity;
 pub mod extract;

@@ -1,6 +1,8 @@
 //! Fixed-window request limits: per signed-in user and per anonymous IP each minute, and
-//! messages per user each second. In memory for one instance; scale-out moves them to Redis.
+//! messages per user each second. Shared by all instances through Redis when it is configured;
+//! in memory otherwise, and as the fallback while Redis does not answer.
 
+use super::counters::Counters;
 use super::state::AppState;
 use crate::auth::server::extract::MaybeViewer;
 use crate::auth::server::routes::ClientIp;
@@ -17,18 +19,35 @@ const SWEEP_AT: usize = 10_000;
 
 /// At most `limit` events per key in each window; a limit of 0 is off.
 pub struct Limiter {
+    name: &'static str,
     limit: u32,
     window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    shared: Option<Counters>,
 }
 
 impl Limiter {
-    pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, windows: Mutex::new(HashMap::new()) }
+    pub fn new(name: &'static str, limit: u32, window: Duration, shared: Option<Counters>) -> Self {
+        Self { name, limit, window, windows: Mutex::new(HashMap::new()), shared }
     }
 
     /// Counts one event; refuses it with 429 and Retry-After once the window is full.
-    pub fn check(&self, key: &str) -> Result<(), AppError> {
+    pub async fn check(&self, key: &str) -> Result<(), AppError> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        if let Some(counters) = &self.shared {
+            match counters.hit(&format!("limit:{}:{key}", self.name), self.window).await {
+                Ok((count, left)) if count > u64::from(self.limit) => return Err(AppError::rate_limited(left.as_secs() + 1)),
+                Ok(_) => return Ok(()),
+                Err(e) => tracing::warn!(error = %e, "shared rate limit unavailable; counting on this instance"),
+            }
+        }
+        self.check_here(key)
+    }
+
+    /// The same count, on this instance only.
+    pub fn check_here(&self, key: &str) -> Result<(), AppError> {
         if self.limit == 0 {
             return Ok(());
         }
@@ -58,11 +77,11 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    pub fn new(per_user_minute: u32, per_ip_minute: u32, messages_per_second: u32) -> Self {
+    pub fn new(per_user_minute: u32, per_ip_minute: u32, messages_per_second: u32, shared: Option<Counters>) -> Self {
         Self {
-            per_user: Limiter::new(per_user_minute, Duration::from_secs(60)),
-            per_ip: Limiter::new(per_ip_minute, Duration::from_secs(60)),
-            messages: Limiter::new(messages_per_second, Duration::from_secs(1)),
+            per_user: Limiter::new("user", per_user_minute, Duration::from_secs(60), shared.clone()),
+            per_ip: Limiter::new("ip", per_ip_minute, Duration::from_secs(60), shared.clone()),
+            messages: Limiter::new("messages", messages_per_second, Duration::from_secs(1), shared),
         }
     }
 }
@@ -73,10 +92,10 @@ pub async fn limit_requests(State(state): State<AppState>, viewer: MaybeViewer, 
     let counted = path.starts_with("/api/") || !(path.starts_with("/health") || path == "/metrics" || is_file(path));
     if counted {
         let checked = match &viewer.0 {
-            Some(v) => state.rate_limiter.per_user.check(&v.user_id.to_string()),
+            Some(v) => state.rate_limiter.per_user.check(&v.user_id.to_string()).await,
             None => {
                 let ip = request.extensions().get::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
-                state.rate_limiter.per_ip.check(&ip)
+                state.rate_limiter.per_ip.check(&ip).await
             }
         };
         if let Err(err) = checked {
@@ -97,29 +116,29 @@ mod tests {
 
     #[test]
     fn the_event_after_the_limit_is_refused_with_a_wait() {
-        let limiter = Limiter::new(2, Duration::from_secs(60));
-        assert!(limiter.check("u").is_ok());
-        assert!(limiter.check("u").is_ok());
-        let err = limiter.check("u").unwrap_err();
+        let limiter = Limiter::new("t", 2, Duration::from_secs(60), None);
+        assert!(limiter.check_here("u").is_ok());
+        assert!(limiter.check_here("u").is_ok());
+        let err = limiter.check_here("u").unwrap_err();
         assert_eq!(err.status, 429);
         assert!(err.retry_after.unwrap() <= 61);
-        assert!(limiter.check("other").is_ok());
+        assert!(limiter.check_here("other").is_ok());
     }
 
     #[test]
     fn a_new_window_starts_fresh() {
-        let limiter = Limiter::new(1, Duration::from_millis(20));
-        assert!(limiter.check("u").is_ok());
-        assert!(limiter.check("u").is_err());
+        let limiter = Limiter::new("t", 1, Duration::from_millis(20), None);
+        assert!(limiter.check_here("u").is_ok());
+        assert!(limiter.check_here("u").is_err());
         std::thread::sleep(Duration::from_millis(25));
-        assert!(limiter.check("u").is_ok());
+        assert!(limiter.check_here("u").is_ok());
     }
 
     #[test]
     fn zero_turns_a_limit_off() {
-        let limiter = Limiter::new(0, Duration::from_secs(1));
+        let limiter = Limiter::new("t", 0, Duration::from_secs(1), None);
         for _ in 0..1000 {
-            assert!(limiter.check("1.2.3.4").is_ok());
+            assert!(limiter.check_here("1.2.3.4").is_ok());
         }
     }
 }

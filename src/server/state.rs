@@ -2,6 +2,7 @@
 
 use super::config::{Secrets, Settings};
 use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
+use super::counters::Counters;
 use super::rate_limit::RateLimiter;
 use super::storage::SharedStorage;
 use crate::realtime::server::hub::Hub;
@@ -35,9 +36,14 @@ impl AppState {
         storage: SharedStorage,
     ) -> Self {
         let settings_media_workers = settings.media_workers;
-        let login_throttle = LoginThrottle::new(settings.limit_login_failures);
-        let rate_limiter =
-            RateLimiter::new(settings.limit_api_per_minute, settings.limit_anon_per_minute, settings.limit_messages_per_second);
+        let shared = redis.clone().map(|conn| Counters::new(conn, &settings.redis_prefix));
+        let login_throttle = LoginThrottle::new(settings.limit_login_failures, shared.clone());
+        let rate_limiter = RateLimiter::new(
+            settings.limit_api_per_minute,
+            settings.limit_anon_per_minute,
+            settings.limit_messages_per_second,
+            shared,
+        );
         Self {
             tokens: Arc::new(TokenKeys::new(&secrets.jwt_key, settings.access_token_ttl)),
             settings: Arc::new(settings),

@@ -54,3 +54,32 @@ async fn revoking_a_session_on_one_instance_closes_its_socket_on_another() {
     assert_eq!(frame["data"]["sessionId"], phone_session.as_str());
     assert!(phone_ws.closed().await);
 }
+
+#[tokio::test]
+async fn rate_limits_and_sign_in_throttling_are_shared_by_the_instances() {
+    let prefix = format!("parlor-test-{}", uuid::Uuid::now_v7().simple());
+    let limits = [("redis-url", redis_url()), ("redis-prefix", prefix), ("limit-api-per-minute", "6".into()), ("limit-login-failures", "3".into())];
+    let limits: Vec<(&str, &str)> = limits.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let a = spawn_with(&limits).await;
+    let b = a.peer().await;
+    let b_base = format!("http://{}", b.addr);
+    let (_, token, _) = a.user("busy").await;
+    // Six calls a minute in all: alternating instances, the seventh is refused wherever it lands.
+    for i in 0..6 {
+        let base = if i % 2 == 0 { a.base.clone() } else { b_base.clone() };
+        let res = a.program().get(format!("{base}/api/users/me")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status(), 200, "call {i}");
+    }
+    let refused = a.program().get(format!("{b_base}/api/users/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+
+    // Three wrong passwords across both instances lock the account on both.
+    a.register("target", "password123").await;
+    for base in [&a.base, &b_base, &a.base] {
+        let res = a.program().post(format!("{base}/api/auth/login")).json(&json!({"username": "target", "password": "wrong-password"})).send().await.unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let locked = a.program().post(format!("{b_base}/api/auth/login")).json(&json!({"username": "target", "password": "password123"})).send().await.unwrap();
+    assert_eq!(locked.status(), 429);
+}

@@ -75,15 +75,15 @@ fn username_taken() -> AppError {
 /// Signs in: a new session (device) with a refresh token, and an access token for it.
 pub async fn login(state: &AppState, req: LoginRequest, client: &ClientInfo) -> Result<(LoginResponse, Uuid), AppError> {
     let account = req.username.trim().to_ascii_lowercase();
-    state.login_throttle.check(&account, &client.ip)?;
+    state.login_throttle.check(&account, &client.ip).await?;
     let found = repo::find_user_by_key(&state.db, &account).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
     if !password::verify(req.password, stored).await? {
-        state.login_throttle.record_failure(&account, &client.ip);
+        state.login_throttle.record_failure(&account, &client.ip).await;
         return Err(wrong_credentials());
     }
     let user = found.ok_or_else(wrong_credentials)?;
-    state.login_throttle.record_success(&account);
+    state.login_throttle.record_success(&account).await;
 
     let now = Utc::now();
     let refresh = tokens::new_refresh_token();

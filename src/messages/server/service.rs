@@ -34,7 +34,7 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
         return retried(state, me, chat_id, existing).await;
     }
     let media_ids = media::check_attachable(state, me, &req.media_ids).await?;
-    state.rate_limiter.messages.check(&me.to_string())?;
+    state.rate_limiter.messages.check(&me.to_string()).await?;
     if let Some(reply_id) = req.reply_to_id {
         let target = repo::find_message(&state.db, reply_id).await?;
         if target.is_none_or(|m| m.chat_id != chat_id) {
