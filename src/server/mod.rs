@@ -99,6 +99,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
     spawn_cleanup(state.clone());
+    state.presence.clone().spawn_heartbeat(state.hub.clone());
 
     let (stop, stopped) = oneshot::channel::<()>();
     let service = app.into_make_service_with_connect_info::<SocketAddr>();

@@ -6,6 +6,7 @@ use super::counters::Counters;
 use super::rate_limit::RateLimiter;
 use super::storage::SharedStorage;
 use crate::realtime::server::hub::Hub;
+use crate::realtime::server::presence::Presence;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Live connections of this instance.
     pub hub: Arc<Hub>,
+    /// Who is connected on any instance.
+    pub presence: Arc<Presence>,
     /// Image bytes: local disk or S3.
     pub storage: SharedStorage,
     /// Bounds how many uploads decode at once, and so the memory images can take.
@@ -37,6 +40,7 @@ impl AppState {
     ) -> Self {
         let settings_media_workers = settings.media_workers;
         let shared = redis.clone().map(|conn| Counters::new(conn, &settings.redis_prefix));
+        let presence = Arc::new(Presence::new(redis.clone(), &settings.redis_prefix));
         let login_throttle = LoginThrottle::new(settings.limit_login_failures, shared.clone());
         let rate_limiter = RateLimiter::new(
             settings.limit_api_per_minute,
@@ -53,6 +57,7 @@ impl AppState {
             rate_limiter: Arc::new(rate_limiter),
             metrics: super::telemetry::metrics_handle(),
             hub: Hub::new(),
+            presence,
             storage,
             media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),
         }

@@ -83,3 +83,28 @@ async fn rate_limits_and_sign_in_throttling_are_shared_by_the_instances() {
     let locked = a.program().post(format!("{b_base}/api/auth/login")).json(&json!({"username": "target", "password": "password123"})).send().await.unwrap();
     assert_eq!(locked.status(), 429);
 }
+
+#[tokio::test]
+async fn someone_connected_to_any_instance_is_online() {
+    let (a, b) = cluster().await;
+    let b_base = format!("http://{}", b.addr);
+    let (_, alice, _) = a.user("alice").await;
+    let (bob_id, bob, _) = a.user("bob").await;
+    a.group(&alice, "Watchers", &[&bob_id]).await;
+    let mut alice_ws = Ws::connect(&a.base, &alice).await;
+    let bob_on_a = Ws::connect(&a.base, &bob).await;
+    let online = alice_ws.next_of("presence").await.expect("bob comes online");
+    assert_eq!(online["data"]["status"], "online");
+    let bob_on_b = Ws::connect(&b_base, &bob).await;
+
+    // Bob closes his tab on B; his tab on A keeps him online.
+    drop(bob_on_b);
+    let frames = alice_ws.collect_of("presence", Duration::from_millis(800)).await;
+    assert!(frames.iter().all(|f| f["data"]["status"] != "offline"), "still online: {frames:?}");
+
+    // Closing the last one, wherever it is, makes him offline with a last-seen time.
+    drop(bob_on_a);
+    let offline = alice_ws.next_of("presence").await.expect("bob goes offline");
+    assert_eq!(offline["data"]["status"], "offline");
+    assert!(offline["data"]["lastSeenAt"].is_string());
+}

@@ -27,10 +27,11 @@ pub struct Live {
 impl Live {
     pub async fn open(state: AppState, viewer: Viewer) -> Self {
         let registration = state.hub.register(viewer.user_id, viewer.session_id);
-        if registration.first
-            && let Err(e) = service::set_presence(&state, viewer.user_id, "online").await
-        {
-            tracing::warn!(error = %e, "marking a user online");
+        if registration.first {
+            state.presence.arrive(viewer.user_id).await;
+            if let Err(e) = service::set_presence(&state, viewer.user_id, "online").await {
+                tracing::warn!(error = %e, "marking a user online");
+            }
         }
         metrics::gauge!("live_connections").increment(1.0);
         Self {
@@ -100,7 +101,12 @@ impl Drop for Live {
                 for (chat, seq) in pending {
                     let _ = service::delivered(&state, user, chat, seq).await;
                 }
-                if !state.hub.is_online(user)
+                if state.hub.is_online(user) {
+                    return;
+                }
+                state.presence.leave(user).await;
+                // Still connected through another instance: still online.
+                if !state.presence.online_elsewhere(user).await
                     && let Err(e) = service::set_presence(&state, user, "offline").await
                 {
                     tracing::warn!(error = %e, "marking a user offline");

@@ -138,6 +138,11 @@ impl Hub {
         self.users().get(&user_id).map_or(0, |s| s.conns.len())
     }
 
+    /// Everyone with a connection on this instance.
+    pub fn online_users(&self) -> Vec<Uuid> {
+        self.users().iter().filter(|(_, s)| !s.conns.is_empty()).map(|(id, _)| *id).collect()
+    }
+
     pub fn is_online(&self, user_id: Uuid) -> bool {
         self.connection_count(user_id) > 0
     }

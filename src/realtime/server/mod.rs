@@ -2,5 +2,6 @@
 pub mod bus;
 pub mod connection;
 pub mod hub;
+pub mod presence;
 pub mod routes;
 pub mod service;
