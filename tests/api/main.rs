@@ -5,6 +5,7 @@ mod accounts;
 mod blocking;
 mod chats;
 mod contacts;
+mod deployment;
 mod errors;
 mod helpers;
 mod images;
