@@ -6,6 +6,7 @@ mod blocking;
 mod chats;
 mod cluster;
 mod contacts;
+mod deployment;
 mod errors;
 mod helpers;
 mod images;
