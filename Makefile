@@ -82,7 +82,7 @@ api-sqlite:
 
 api-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api --test media_limits 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
+	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api --test media_limits --test resilience 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-postgres.log")
 
 # A real S3-compatible server (moto, from PyPI) for the storage tests; the image tests run against it.

@@ -2,6 +2,8 @@
 //! Each is a fixed window: the first hit starts it, and it expires on its own.
 
 use redis::aio::ConnectionManager;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// INCR and, on the first hit, start the window; return the count and the time left.
@@ -15,6 +17,15 @@ return {n, redis.call('PTTL', KEYS[1])}
 pub struct Counters {
     conn: ConnectionManager,
     prefix: String,
+    /// After a failure, Redis is left alone until then (ms since the epoch): while it is
+    /// away, requests go straight to the local fallback instead of each waiting on it.
+    resting_until: Arc<AtomicI64>,
+}
+
+const REST_MS: i64 = 2_000;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 fn left(pttl: i64) -> Duration {
@@ -23,7 +34,19 @@ fn left(pttl: i64) -> Duration {
 
 impl Counters {
     pub fn new(conn: ConnectionManager, prefix: &str) -> Self {
-        Self { conn, prefix: prefix.to_owned() }
+        Self { conn, prefix: prefix.to_owned(), resting_until: Arc::new(AtomicI64::new(0)) }
+    }
+
+    /// Runs a Redis call unless Redis failed moments ago; a failure starts a rest.
+    async fn call<T>(&self, call: impl Future<Output = redis::RedisResult<T>>) -> redis::RedisResult<T> {
+        if now_ms() < self.resting_until.load(Ordering::Relaxed) {
+            return Err(redis::RedisError::from((redis::ErrorKind::Io, "Redis was unreachable moments ago")));
+        }
+        let result = call.await;
+        if result.is_err() {
+            self.resting_until.store(now_ms() + REST_MS, Ordering::Relaxed);
+        }
+        result
     }
 
     fn key(&self, key: &str) -> String {
@@ -34,7 +57,10 @@ impl Counters {
     pub async fn hit(&self, key: &str, window: Duration) -> redis::RedisResult<(u64, Duration)> {
         let mut conn = self.conn.clone();
         let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
-        let (count, pttl): (u64, i64) = redis::Script::new(HIT).key(self.key(key)).arg(window_ms).invoke_async(&mut conn).await?;
+        let script = redis::Script::new(HIT);
+        let mut invocation = script.key(self.key(key));
+        invocation.arg(window_ms);
+        let (count, pttl): (u64, i64) = self.call(invocation.invoke_async(&mut conn)).await?;
         Ok((count, left(pttl)))
     }
 
@@ -42,12 +68,16 @@ impl Counters {
     pub async fn peek(&self, key: &str) -> redis::RedisResult<(u64, Duration)> {
         let mut conn = self.conn.clone();
         let key = self.key(key);
-        let (count, pttl): (Option<u64>, i64) = redis::pipe().get(&key).pttl(&key).query_async(&mut conn).await?;
+        let mut pipe = redis::pipe();
+        pipe.get(&key).pttl(&key);
+        let (count, pttl): (Option<u64>, i64) = self.call(pipe.query_async(&mut conn)).await?;
         Ok((count.unwrap_or(0), left(pttl)))
     }
 
     pub async fn clear(&self, key: &str) -> redis::RedisResult<()> {
         let mut conn = self.conn.clone();
-        redis::cmd("DEL").arg(self.key(key)).query_async::<()>(&mut conn).await
+        let mut del = redis::cmd("DEL");
+        del.arg(self.key(key));
+        self.call(del.query_async::<()>(&mut conn)).await
     }
 }

@@ -80,7 +80,17 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
         None => None,
     };
     let redis = match &redis_client {
-        Some(client) => Some(redis::aio::ConnectionManager::new(client.clone()).await.context("connecting to Redis")?),
+        Some(client) => {
+            // Fail fast while Redis is away: callers fall back (limits count locally, live
+            // frames wait for the resync) instead of holding requests for seconds.
+            let config = redis::aio::ConnectionManagerConfig::new()
+                .set_number_of_retries(1)
+                .set_max_delay(std::time::Duration::from_millis(500))
+                .set_connection_timeout(Some(std::time::Duration::from_millis(500)))
+                .set_response_timeout(Some(std::time::Duration::from_millis(500)));
+            let manager = redis::aio::ConnectionManager::new_with_config(client.clone(), config);
+            Some(manager.await.context("connecting to Redis")?)
+        }
         None => None,
     };
     let channel = format!("{}:live", settings.redis_prefix);
