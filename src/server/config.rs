@@ -28,6 +28,9 @@ pub struct Settings {
     /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = super::proxy::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Seconds after which the users of an instance that stopped answering count as offline.
+    #[arg(long, env = "PRESENCE_TTL", default_value_t = 30)]
+    pub presence_ttl: u64,
     /// Prefix of this deployment's Redis keys and channels (several deployments may share a Redis).
     #[arg(long, env = "REDIS_PREFIX", default_value = "parlor")]
     pub redis_prefix: String,
@@ -130,6 +133,9 @@ impl Settings {
         }
         if self.s3_bucket.is_some() && (self.s3_access_key_id.is_none() || self.s3_secret_access_key.is_none()) {
             bail!("S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+        }
+        if self.presence_ttl < 3 {
+            bail!("PRESENCE_TTL must be at least 3 seconds");
         }
         if self.media_workers == 0 {
             bail!("MEDIA_WORKERS must be at least 1");

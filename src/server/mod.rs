@@ -110,6 +110,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     spawn_cleanup(state.clone());
     state.presence.clone().spawn_heartbeat(state.hub.clone());
+    spawn_presence_sweep(state.clone());
 
     let (stop, stopped) = oneshot::channel::<()>();
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -121,6 +122,19 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
             .await
     });
     Ok(Server { addr, state, stop, task })
+}
+
+/// Every few seconds, people stored as online but connected nowhere become offline.
+fn spawn_presence_sweep(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(state.presence.beat());
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::realtime::server::service::sweep_vanished(&state).await {
+                tracing::warn!(error = %e.message, "sweeping vanished presence");
+            }
+        }
+    });
 }
 
 /// Hourly sweep of expired cookie sessions and of uploads never sent.

@@ -40,7 +40,8 @@ impl AppState {
     ) -> Self {
         let settings_media_workers = settings.media_workers;
         let shared = redis.clone().map(|conn| Counters::new(conn, &settings.redis_prefix));
-        let presence = Arc::new(Presence::new(redis.clone(), &settings.redis_prefix));
+        let presence_ttl = std::time::Duration::from_secs(settings.presence_ttl);
+        let presence = Arc::new(Presence::new(redis.clone(), &settings.redis_prefix, presence_ttl));
         let login_throttle = LoginThrottle::new(settings.limit_login_failures, shared.clone());
         let rate_limiter = RateLimiter::new(
             settings.limit_api_per_minute,

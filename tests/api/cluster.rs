@@ -38,6 +38,16 @@ async fn live_frames_cross_instances_once() {
     let reacted = a.post_bearer(&format!("/api/messages/{message_id}/reactions"), &alice, json!({"emoji": "👍"})).await;
     assert_eq!(reacted.status(), 201);
     assert_eq!(bob_ws.next_of("reaction.added").await.expect("reaction crosses")["data"]["emoji"], "👍");
+
+    // Alice reads on A: Bob's tick turns on B. Alice adds Carol on A: Bob hears on B.
+    let read = a.post_bearer(&format!("/api/chats/{chat}/read"), &alice, json!({"seq": 1})).await;
+    assert_eq!(read.status(), 204);
+    let receipt = bob_ws.next_of("receipt").await.expect("receipt crosses");
+    assert_eq!(receipt["data"]["readSeq"], 1);
+    let (carol_id, _, _) = a.user("carol").await;
+    let added = a.post_bearer(&format!("/api/chats/{chat}/members"), &alice, json!({"userIds": [carol_id]})).await;
+    assert_eq!(added.status(), 200);
+    assert_eq!(bob_ws.next_of("member.added").await.expect("member change crosses")["data"]["userId"], carol_id.as_str());
 }
 
 #[tokio::test]

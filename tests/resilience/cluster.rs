@@ -52,6 +52,11 @@ pub struct Cluster {
 
 impl Cluster {
     pub async fn start(count: usize, redis_url: &str) -> Cluster {
+        Self::start_with(count, redis_url, &[]).await
+    }
+
+    /// The same, with more settings for every process.
+    pub async fn start_with(count: usize, redis_url: &str, extra: &[(&'static str, &str)]) -> Cluster {
         let id = uuid::Uuid::now_v7().simple().to_string();
         let database = format!("parlor_test_{id}");
         admin(&format!("CREATE DATABASE {database}")).await;
@@ -66,6 +71,7 @@ impl Cluster {
             ("LIMIT_ANON_PER_MINUTE", "0".to_owned()),
             ("RUST_LOG", "error".to_owned()),
         ];
+        let env = env.into_iter().chain(extra.iter().map(|(k, v)| (*k, (*v).to_owned()))).collect();
         let mut cluster = Cluster { nodes: Vec::new(), env, database, data_dir };
         // One at a time: the first creates the schema and the secrets the others read.
         for _ in 0..count {

@@ -194,3 +194,49 @@ async fn a_redis_outage_loses_nothing_and_readiness_reports_it() {
 
     check(load, &bases, &tokens[0], &chat, 180).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_users_of_a_dead_instance_go_offline_within_the_presence_ttl() {
+    let mut cluster = Cluster::start_with(2, &redis_url(), &[("PRESENCE_TTL", "3")]).await;
+    let (_, alice) = cluster.user("alice").await;
+    let (bob_id, bob) = cluster.user("bob").await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/chats/direct", cluster.nodes[0].base))
+        .bearer_auth(&alice)
+        .json(&json!({"userId": bob_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let ws = |base: &str, token: &str| format!("{}/api/ws?token={token}", base.replacen("http", "ws", 1));
+    let (mut watcher, _) = tokio_tungstenite::connect_async(ws(&cluster.nodes[0].base, &alice)).await.unwrap();
+    let (_bob_socket, _) = tokio_tungstenite::connect_async(ws(&cluster.nodes[1].base, &bob)).await.unwrap();
+    let status_of_bob = |frame: &Value| (frame["type"] == "presence" && frame["data"]["userId"] == bob_id.as_str()).then(|| frame["data"]["status"].as_str().unwrap_or_default().to_owned());
+    next_matching(&mut watcher, |f| status_of_bob(f).filter(|s| s == "online"), Duration::from_secs(5)).await.expect("bob online");
+
+    // Bob's instance dies without a word; within the TTL and a sweep, he is offline.
+    cluster.nodes[1].kill().await;
+    let started = tokio::time::Instant::now();
+    next_matching(&mut watcher, |f| status_of_bob(f).filter(|s| s == "offline"), Duration::from_secs(10)).await.expect("bob offline");
+    println!("offline {:?} after the kill (TTL 3 s)", started.elapsed());
+}
+
+/// The first frame for which `pick` says something, within `wait`.
+async fn next_matching<T>(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    pick: impl Fn(&Value) -> Option<T>,
+    wait: Duration,
+) -> Option<T> {
+    use futures::StreamExt;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
+        let message = tokio::time::timeout(left, socket.next()).await.ok()??.ok()?;
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = message
+            && let Ok(frame) = serde_json::from_str::<Value>(text.as_str())
+            && let Some(found) = pick(&frame)
+        {
+            return Some(found);
+        }
+    }
+}

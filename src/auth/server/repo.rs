@@ -36,6 +36,12 @@ pub async fn search_users(db: &impl ConnectionTrait, prefix: &str, exclude: Uuid
         .await
 }
 
+/// Everyone whose stored status is not offline.
+pub async fn present_user_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbErr> {
+    let users = user::Entity::find().filter(user::Column::Status.ne("offline")).all(db).await?;
+    Ok(users.into_iter().map(|u| u.id).collect())
+}
+
 pub async fn find_user_by_key(db: &impl ConnectionTrait, username_key: &str) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find().filter(user::Column::UsernameLower.eq(username_key)).one(db).await
 }

@@ -236,6 +236,11 @@ pub async fn set_presence(state: &AppState, user_id: Uuid, status: &str, last_se
     Ok(to_user(&repo::update_user(&state.db, model).await?))
 }
 
+/// Everyone stored as online or away (some may have vanished with an instance).
+pub async fn present_user_ids(state: &AppState) -> Result<Vec<Uuid>, AppError> {
+    Ok(repo::present_user_ids(&state.db).await?)
+}
+
 /// Finds people by the start of their username, with presence as the contacts rule allows.
 pub async fn search_users(state: &AppState, me: Uuid, query: &str, limit: u64) -> Result<Vec<User>, AppError> {
     let prefix = query.trim().to_ascii_lowercase();

@@ -1,7 +1,8 @@
 //! Who is connected anywhere. Each instance keeps, per user it holds connections for, a field
 //! in a Redis hash (`<prefix>:presence:<user>`, field = instance) whose value is when that
 //! claim expires; a heartbeat renews it. An instance that dies stops renewing, so its claims
-//! lapse within `TTL`. Without Redis there is only this instance, and the hub knows.
+//! lapse within the TTL (PRESENCE_TTL). Without Redis there is only this instance, and the
+//! hub knows.
 
 use super::hub::Hub;
 use redis::aio::ConnectionManager;
@@ -9,13 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-const TTL: Duration = Duration::from_secs(30);
-const BEAT: Duration = Duration::from_secs(10);
-
 pub struct Presence {
     shared: Option<ConnectionManager>,
     prefix: String,
     instance: Uuid,
+    /// How long a claim lives without renewal; renewed every third of it.
+    ttl: Duration,
 }
 
 fn now_ms() -> i64 {
@@ -23,8 +23,13 @@ fn now_ms() -> i64 {
 }
 
 impl Presence {
-    pub fn new(shared: Option<ConnectionManager>, prefix: &str) -> Self {
-        Self { shared, prefix: prefix.to_owned(), instance: Uuid::now_v7() }
+    pub fn new(shared: Option<ConnectionManager>, prefix: &str, ttl: Duration) -> Self {
+        Self { shared, prefix: prefix.to_owned(), instance: Uuid::now_v7(), ttl }
+    }
+
+    /// How often claims are renewed and vanished users looked for.
+    pub fn beat(&self) -> Duration {
+        self.ttl / 3
     }
 
     fn key(&self, user: Uuid) -> String {
@@ -38,8 +43,8 @@ impl Presence {
 
     async fn claim(&self, users: &[Uuid]) {
         let Some(conn) = &self.shared else { return };
-        let until = now_ms() + i64::try_from(TTL.as_millis()).unwrap_or(30_000);
-        let ttl_ms = i64::try_from(TTL.as_millis()).unwrap_or(30_000);
+        let ttl_ms = i64::try_from(self.ttl.as_millis()).unwrap_or(30_000);
+        let until = now_ms() + ttl_ms;
         let mut pipe = redis::pipe();
         for user in users {
             let key = self.key(*user);
@@ -77,7 +82,7 @@ impl Presence {
             return;
         }
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(BEAT);
+            let mut tick = tokio::time::interval(self.beat());
             loop {
                 tick.tick().await;
                 let users = hub.online_users();

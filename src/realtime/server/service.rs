@@ -47,6 +47,19 @@ pub async fn set_presence(state: &AppState, me: Uuid, status: &str) -> Result<()
     Ok(())
 }
 
+/// Marks offline whoever is stored as present but connected nowhere: the users of an
+/// instance that died (or of this one, before a crash) would otherwise stay online.
+pub async fn sweep_vanished(state: &AppState) -> Result<usize, AppError> {
+    let mut swept = 0;
+    for user in accounts::present_user_ids(state).await? {
+        if !state.hub.is_online(user) && !state.presence.online_elsewhere(user).await {
+            set_presence(state, user, "offline").await?;
+            swept += 1;
+        }
+    }
+    Ok(swept)
+}
+
 /// Moves the member's delivered position (the client received messages up to `seq`) and tells the chat.
 pub async fn delivered(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
     if let Some(member) = chats::mark_delivered(state, me, chat_id, seq).await? {
