@@ -118,3 +118,27 @@ async fn someone_connected_to_any_instance_is_online() {
     assert_eq!(offline["data"]["status"], "offline");
     assert!(offline["data"]["lastSeenAt"].is_string());
 }
+
+#[tokio::test]
+async fn a_stopping_instance_asks_its_clients_to_reconnect() {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let (a, b) = cluster().await;
+    let (_, alice, _) = a.user("alice").await;
+    let url = format!("ws://{}/api/ws?token={alice}", b.addr);
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let ready = socket.next().await.unwrap().unwrap();
+    assert!(ready.to_text().unwrap().contains("ready"));
+    let stopping = tokio::spawn(b.stop());
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("closed in time") {
+            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a code"),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(u16::from(close.code), 1012, "service restart: reconnect elsewhere");
+    stopping.await.unwrap().unwrap();
+    // Another instance of the deployment takes the client.
+    Ws::connect(&a.base, &alice).await;
+}

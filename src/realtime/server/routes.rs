@@ -7,7 +7,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::server::router::ApiRoute;
 use crate::server::state::AppState;
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -63,7 +63,11 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
                 while let Ok(event) = live.events.try_recv() {
                     let _ = sink.send(Message::Text(event.json.to_string().into())).await;
                 }
-                break;
+                // 1012 "service restart": the hint to reconnect (to another instance when this
+                // one stops) and catch up by seq. A revoked device's reconnect is refused anyway.
+                let hint = CloseFrame { code: 1012, reason: "reconnect".into() };
+                let _ = sink.send(Message::Close(Some(hint))).await;
+                return;
             }
             event = live.events.recv() => {
                 let Some(event) = event else { break };
