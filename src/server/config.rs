@@ -217,15 +217,26 @@ fn file_key(path: &Path, len: usize) -> anyhow::Result<Vec<u8>> {
     }
     let mut key = vec![0u8; len];
     rand::fill(&mut key[..]);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
+    let created = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+    let mut file = match created {
+        Ok(file) => file,
+        // Another process sharing this folder created it a moment ago: use theirs once written.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return wait_for_key(path, len),
+        Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+    };
     file.write_all(&key)?;
     file.sync_all()?;
     Ok(key)
+}
+
+fn wait_for_key(path: &Path, len: usize) -> anyhow::Result<Vec<u8>> {
+    for _ in 0..50 {
+        match std::fs::read(path) {
+            Ok(key) if key.len() >= len => return Ok(key),
+            _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+    bail!("{} stayed shorter than {len} bytes; delete it to regenerate", path.display())
 }
 
 #[cfg(test)]

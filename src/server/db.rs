@@ -29,8 +29,29 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         });
     }
     let db = Database::connect(options).await.context("connecting to the database")?;
-    Migrator::up(&db, None).await.context("running migrations")?;
+    if sqlite {
+        Migrator::up(&db, None).await.context("running migrations")?;
+    } else {
+        migrate_one_at_a_time(&settings.database_url(), &db).await?;
+    }
     Ok(db)
+}
+
+/// Any number for the migration lock, as long as every instance uses the same one.
+const MIGRATION_LOCK: i64 = 0x7061_726c_6f72;
+
+/// Several instances starting together on PostgreSQL: the first to take a session advisory
+/// lock migrates, the others wait for it and then find nothing left to do.
+async fn migrate_one_at_a_time(url: &str, db: &DatabaseConnection) -> anyhow::Result<()> {
+    // A connection of its own: the lock belongs to the session that took it.
+    let mut lock_options = ConnectOptions::new(url.to_owned());
+    lock_options.sqlx_logging(false).max_connections(1).min_connections(1);
+    let lock = Database::connect(lock_options).await.context("connecting for the migration lock")?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await.context("taking the migration lock")?;
+    let migrated = Migrator::up(db, None).await.context("running migrations");
+    let _ = lock.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
+    let _ = lock.close().await;
+    migrated
 }
 
 /// True when the database answers a trivial query.

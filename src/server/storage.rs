@@ -133,13 +133,11 @@ impl S3Storage {
         }
         let storage = Self { client: aws_sdk_s3::Client::from_conf(config.build()), bucket: s3.bucket.clone() };
         if storage.client.head_bucket().bucket(&storage.bucket).send().await.is_err() {
-            storage
-                .client
-                .create_bucket()
-                .bucket(&storage.bucket)
-                .send()
-                .await
-                .with_context(|| format!("creating S3 bucket {}", storage.bucket))?;
+            let created = storage.client.create_bucket().bucket(&storage.bucket).send().await;
+            // Another instance starting at the same moment may have created it first.
+            if created.is_err() && storage.client.head_bucket().bucket(&storage.bucket).send().await.is_err() {
+                created.with_context(|| format!("creating S3 bucket {}", storage.bucket))?;
+            }
         }
         Ok(storage)
     }

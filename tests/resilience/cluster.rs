@@ -73,11 +73,10 @@ impl Cluster {
         ];
         let env = env.into_iter().chain(extra.iter().map(|(k, v)| (*k, (*v).to_owned()))).collect();
         let mut cluster = Cluster { nodes: Vec::new(), env, database, data_dir };
-        // One at a time: the first creates the schema and the secrets the others read.
-        for _ in 0..count {
-            let node = cluster.spawn(free_port()).await;
-            cluster.nodes.push(node);
-        }
+        // All at once, as an orchestrator starts replicas: they agree on who migrates the empty
+        // database and who writes the shared secrets.
+        let ports: Vec<u16> = (0..count).map(|_| free_port()).collect();
+        cluster.nodes = futures::future::join_all(ports.into_iter().map(|port| cluster.spawn(port))).await;
         cluster
     }
 
