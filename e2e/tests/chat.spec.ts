@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ready, registerByApi, signIn, uniqueName } from './helpers';
+import { directChat, ready, registerByApi, signIn, uniqueName } from './helpers';
 
 test('two people chat in real time, with typing, ticks and server-rendered history', async ({ browser }) => {
   const alice = uniqueName('alice');
@@ -75,4 +75,14 @@ test('two people chat in real time, with typing, ticks and server-rendered histo
   await expect(e.getByRole('heading', { name: 'Chat not found' })).toBeVisible();
   expect(await e.content()).not.toContain('Hi Alice!');
   await Promise.all([aliceCtx.close(), bobCtx.close(), eveCtx.close()]);
+});
+
+test("a direct chat's header follows the other person's presence live", async ({ browser }) => {
+  const { a, bobCtx, close } = await directChat(browser);
+  const status = a.locator('.chat-header .chat-heading p');
+  await expect(status).toHaveText('online');
+  // Bob closes his last tab: Alice sees when he was last here, without reloading.
+  await bobCtx.close();
+  await expect(status).toHaveText('last seen just now');
+  await close().catch(() => {});
 });

@@ -111,9 +111,15 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let title = page.chat.title(me);
     let peer = (page.chat.kind == "direct").then(|| page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.clone())).flatten();
     let blocked = peer.as_ref().is_some_and(|p| store.contacts.book.read().has_blocked(p.id));
-    let subtitle = match page.chat.kind.as_str() {
-        "group" => format!("{} members", page.chat.members.len()),
-        _ => page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.status.clone()).unwrap_or_default(),
+    // The chat list's copy of the other person follows presence frames; the page's is a snapshot.
+    let live_peer = peer.as_ref().map(|p| {
+        let chats = store.chats.read();
+        let listed = chats.iter().find(|c| c.id == page.chat.id).and_then(|c| c.members.iter().find(|m| m.user.id == p.id));
+        listed.map_or_else(|| p.clone(), |m| m.user.clone())
+    });
+    let subtitle = match (&live_peer, page.chat.kind.as_str()) {
+        (Some(user), _) => crate::contacts::components::presence_text(user),
+        (None, _) => format!("{} members", page.chat.members.len()),
     };
     rsx! {
         document::Title { "{title} · Parlor" }
