@@ -26,13 +26,14 @@ pub struct Ctx {
     pub instance: Vec<usize>,
 }
 
-/// `{run}.{k}.{sender}`: message number `k` of the schedule, sent by user `sender`.
+/// `{run}:{k}:{sender}`: message number `k` of the schedule, sent by user `sender`
+/// (the server allows 1–64 of `A-Z a-z 0-9 - _ :`).
 pub fn client_id(run: &str, k: u64, sender: usize) -> String {
-    format!("{run}.{k}.{sender}")
+    format!("{run}:{k}:{sender}")
 }
 
 pub fn parse_client_id(run: &str, id: &str) -> Option<(u64, usize)> {
-    let mut parts = id.split('.');
+    let mut parts = id.split(':');
     if parts.next()? != run {
         return None;
     }
@@ -282,8 +283,8 @@ mod tests {
         let id = client_id("r1", 42, 7);
         assert_eq!(parse_client_id("r1", &id), Some((42, 7)));
         assert_eq!(parse_client_id("r2", &id), None);
-        assert_eq!(parse_client_id("r1", "r1.x.7"), None);
-        assert_eq!(parse_client_id("r1", "r1.1.2.3"), None);
+        assert_eq!(parse_client_id("r1", "r1:x:7"), None);
+        assert_eq!(parse_client_id("r1", "r1:1:2:3"), None);
     }
 
     #[test]
@@ -306,7 +307,7 @@ mod tests {
     }
 
     fn new(seq: i64, sender: usize) -> String {
-        format!(r#"{{"type":"message.new","data":{{"id":"x","chatId":"c","seq":{seq},"clientId":"r.{seq}.{sender}","sender":{{}}}}}}"#)
+        format!(r#"{{"type":"message.new","data":{{"id":"x","chatId":"c","seq":{seq},"clientId":"r:{seq}:{sender}","sender":{{}}}}}}"#)
     }
 
     #[test]
@@ -335,10 +336,10 @@ mod tests {
         assert_eq!(Stats::load(&ctx.stats.echoes), 1);
         assert_eq!(Stats::load(&ctx.stats.deliveries), 0);
         assert!(ctx.frame(0, &mut view, r#"{"type":"ready","data":{"userId":"u","sessionId":"s","resync":false}}"#));
-        ctx.frame(0, &mut view, r#"{"type":"ack","data":{"clientId":"r.1.0","message":{"id":"x","chatId":"c","seq":1,"clientId":"r.1.0"}}}"#);
+        ctx.frame(0, &mut view, r#"{"type":"ack","data":{"clientId":"r:1:0","message":{"id":"x","chatId":"c","seq":1,"clientId":"r:1:0"}}}"#);
         assert_eq!(Stats::load(&ctx.stats.acked), 1);
         assert_eq!(Stats::load(&ctx.stats.expected), 2);
-        ctx.frame(0, &mut view, r#"{"type":"error","data":{"clientId":"r.2.0","code":"forbidden","message":"no"}}"#);
+        ctx.frame(0, &mut view, r#"{"type":"error","data":{"clientId":"r:2:0","code":"forbidden","message":"no"}}"#);
         assert_eq!(ctx.stats.errors()["send: ws error forbidden"], 1);
     }
 }

@@ -41,6 +41,7 @@ async fn main() -> ExitCode {
             } else {
                 print!("{}", report.table());
             }
+            let _ = std::io::Write::flush(&mut std::io::stdout());
             let failures = report.failures();
             if args.check && !failures.is_empty() {
                 eprintln!("chat-bench: CHECK FAILED: {}", failures.join("; "));

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Correctness {
     /// Messages the database holds from this run (Σ over chats of the seqs added).
     pub committed: u64,
@@ -27,6 +28,7 @@ pub struct Correctness {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ChatProblem {
     pub chat_id: String,
     pub members: usize,

@@ -162,6 +162,7 @@ impl Stats {
 
 /// Percentiles of one histogram, in milliseconds.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Latency {
     pub count: u64,
     pub mean_ms: f64,
