@@ -95,6 +95,9 @@ pub struct Args {
     /// Print the report as JSON on stdout instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also write the JSON report to this file (the table still goes to stdout).
+    #[arg(long)]
+    pub json_file: Option<std::path::PathBuf>,
     /// Exit with status 1 when any delivery was lost, duplicated or out of order, or none arrived.
     #[arg(long)]
     pub check: bool,

@@ -33,6 +33,12 @@ async fn main() -> ExitCode {
     }
     match run(&args).await {
         Ok(report) => {
+            if let Some(path) = &args.json_file {
+                let written = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from).and_then(|text| Ok(std::fs::write(path, text + "\n")?));
+                if let Err(e) = written {
+                    eprintln!("chat-bench: writing {}: {e:#}", path.display());
+                }
+            }
             if args.json {
                 match serde_json::to_string_pretty(&report) {
                     Ok(text) => println!("{text}"),
