@@ -24,7 +24,7 @@ DATA_DIR ?= $(CURDIR)/data
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-e2e setup-s3 build unit api api-sqlite api-postgres api-s3 e2e lint clean-data deploy-check
+.PHONY: run test setup setup-e2e setup-s3 build unit api api-sqlite api-postgres api-s3 e2e lint clean-data deploy-check bench-smoke
 
 ## run: build what is missing, then serve on SQLite under ./data (honours IP, PORT, DATA_DIR, DATABASE_URL, REDIS_URL)
 run: build
@@ -64,6 +64,7 @@ build: setup
 lint:
 	cargo clippy --features server --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --features web -- -D warnings
+	cargo clippy -p chat-bench --all-targets -- -D warnings
 
 # Each test layer must run at least one test: a layer that silently runs nothing fails.
 define require_tests
@@ -112,6 +113,23 @@ deploy-check:
 	else \
 		echo "deploy-check skipped: docker compose is not installed"; \
 	fi
+
+## bench-smoke: a short chat-bench run against a fresh debug server on SQLite; fails on any lost,
+## duplicated or out-of-order delivery, or when nothing was delivered (correctness, not speed)
+BENCH_SMOKE_ARGS ?= --users 50 --pairs 20 --groups 1 --group-size 10 --rate 40 --duration 3 --drain 10
+
+bench-smoke:
+	cargo build --features server --bin parlor
+	cargo build -p chat-bench
+	@data=$$(mktemp -d); \
+	port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	env -u DATABASE_URL -u REDIS_URL IP=127.0.0.1 PORT=$$port DATA_DIR="$$data" RUST_LOG=warn \
+		LIMIT_MESSAGES_PER_SECOND=0 LIMIT_API_PER_MINUTE=0 LIMIT_ANON_PER_MINUTE=0 LIMIT_LOGIN_FAILURES=0 \
+		"$(CARGO_TARGET_DIR)/debug/parlor" > "$$data/server.log" 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null; rm -rf "$$data"' EXIT; \
+	for _ in $$(seq 150); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.2; done; \
+	"$(CARGO_TARGET_DIR)/debug/chat-bench" --target http://127.0.0.1:$$port --server-pid $$server --check --quiet $(BENCH_SMOKE_ARGS) \
+		|| { status=$$?; echo "--- server log (last 30 lines)"; tail -n 30 "$$data/server.log"; exit $$status; }
 
 clean-data:
 	rm -rf "$(DATA_DIR)"
