@@ -32,7 +32,7 @@ run: build
 	IP="$(IP)" PORT="$(PORT)" DATA_DIR="$(abspath $(DATA_DIR))" "$(SERVER)"
 
 ## test: lint, unit, API on SQLite and PostgreSQL, then Playwright against the release build
-test: setup setup-s3 lint deploy-check unit api e2e
+test: setup setup-s3 lint deploy-check unit api bench-smoke e2e
 	@echo "All layers passed."
 
 ## setup: install the toolchain, skipping whatever is already present
