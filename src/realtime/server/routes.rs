@@ -58,19 +58,10 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
     let mut last_heard = Instant::now();
     loop {
         tokio::select! {
-            () = live.close.notified() => {
-                // Say why (session.revoked) before closing: send what is already queued.
-                while let Ok(event) = live.events.try_recv() {
-                    let _ = sink.send(Message::Text(event.json.to_string().into())).await;
-                }
-                // 1012 "service restart": the hint to reconnect (to another instance when this
-                // one stops) and catch up by seq. A revoked device's reconnect is refused anyway.
-                let hint = CloseFrame { code: 1012, reason: "reconnect".into() };
-                let _ = sink.send(Message::Close(Some(hint))).await;
-                return;
-            }
+            () = live.close.notified() => return goodbye(&mut sink, &mut live).await,
             event = live.events.recv() => {
-                let Some(event) = event else { break };
+                // The hub let go of this connection (shutdown, revoked, too slow): same goodbye.
+                let Some(event) = event else { return goodbye(&mut sink, &mut live).await };
                 if sink.send(Message::Text(event.json.to_string().into())).await.is_err() {
                     break;
                 }
@@ -97,6 +88,17 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
         }
     }
     let _ = sink.close().await;
+}
+
+/// The server ends the connection: first what is already queued (a `session.revoked` says
+/// why), then close code 1012 "service restart", the hint to reconnect (to another instance
+/// when this one stops) and catch up by seq. A revoked device's reconnect is refused anyway.
+async fn goodbye(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, live: &mut Live) {
+    while let Ok(event) = live.events.try_recv() {
+        let _ = sink.send(Message::Text(event.json.to_string().into())).await;
+    }
+    let hint = CloseFrame { code: 1012, reason: "reconnect".into() };
+    let _ = sink.send(Message::Close(Some(hint))).await;
 }
 
 /// Live updates as server-sent events; send `Last-Event-ID` to resume after a drop.
