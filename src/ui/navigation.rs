@@ -27,11 +27,7 @@ pub async fn sleep_ms(ms: u32) {
 /// Scrolls the element with this id to the middle of the view (no-op during server rendering).
 pub fn scroll_to(id: &str) {
     #[cfg(feature = "web")]
-    if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Center);
-        element.scroll_into_view_with_scroll_into_view_options(&options);
-    }
+    scroll_into_view(id, web_sys::ScrollLogicalPosition::Center);
     #[cfg(not(feature = "web"))]
     let _ = id;
 }
@@ -39,13 +35,18 @@ pub fn scroll_to(id: &str) {
 /// Scrolls the element with this id just enough to show it, e.g. a list's selected row.
 pub fn reveal(id: &str) {
     #[cfg(feature = "web")]
-    if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-        element.scroll_into_view_with_scroll_into_view_options(&options);
-    }
+    scroll_into_view(id, web_sys::ScrollLogicalPosition::Nearest);
     #[cfg(not(feature = "web"))]
     let _ = id;
+}
+
+#[cfg(feature = "web")]
+fn scroll_into_view(id: &str, block: web_sys::ScrollLogicalPosition) {
+    if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(block);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+    }
 }
 
 /// Sends a signed-out (or revoked) device to sign-in, remembering where it was.
