@@ -76,6 +76,19 @@ impl Presence {
         claims.is_ok_and(|claims| claims.iter().any(|(instance, until)| *instance != me && *until > now))
     }
 
+    /// Of `users`, those no instance holds a live claim for: one Redis round trip for all of
+    /// them. When Redis does not answer, nobody is reported (a later sweep tries again).
+    pub async fn held_nowhere(&self, users: &[Uuid]) -> Vec<Uuid> {
+        let Some(conn) = &self.shared else { return users.to_vec() };
+        let mut pipe = redis::pipe();
+        for user in users {
+            pipe.hvals(self.key(*user));
+        }
+        let Ok(claims) = pipe.query_async::<Vec<Vec<i64>>>(&mut conn.clone()).await else { return Vec::new() };
+        let now = now_ms();
+        users.iter().zip(claims).filter(|(_, until)| until.iter().all(|t| *t <= now)).map(|(user, _)| *user).collect()
+    }
+
     /// Renews this instance's claims for everyone connected here, until the process ends.
     pub fn spawn_heartbeat(self: Arc<Self>, hub: Arc<Hub>) {
         if self.shared.is_none() {

@@ -50,14 +50,15 @@ pub async fn set_presence(state: &AppState, me: Uuid, status: &str) -> Result<()
 /// Marks offline whoever is stored as present but connected nowhere: the users of an
 /// instance that died (or of this one, before a crash) would otherwise stay online.
 pub async fn sweep_vanished(state: &AppState) -> Result<usize, AppError> {
-    let mut swept = 0;
-    for user in accounts::present_user_ids(state).await? {
-        if !state.hub.is_online(user) && !state.presence.online_elsewhere(user).await {
-            set_presence(state, user, "offline").await?;
-            swept += 1;
-        }
+    let candidates: Vec<Uuid> = accounts::present_user_ids(state).await?.into_iter().filter(|u| !state.hub.is_online(*u)).collect();
+    if candidates.is_empty() {
+        return Ok(0);
     }
-    Ok(swept)
+    let vanished = state.presence.held_nowhere(&candidates).await;
+    for user in &vanished {
+        set_presence(state, *user, "offline").await?;
+    }
+    Ok(vanished.len())
 }
 
 /// Moves the member's delivered position (the client received messages up to `seq`) and tells the chat.
