@@ -2,13 +2,18 @@
 
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
+use std::path::PathBuf;
 
 /// Groups a user may belong to and members a group may have (the server's limits).
 pub const MAX_GROUPS_PER_USER: usize = 100;
 pub const MAX_GROUP_MEMBERS: usize = 300;
+/// Connections one process may hold: the open-files limit here is 20,000 (hard limit too).
+pub const MAX_USERS_PER_PROCESS: usize = 20_000;
+pub const MAX_WORKERS: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 pub enum SendVia {
     /// `message.send` frames on each sender's WebSocket, answered by `ack`.
     Ws,
@@ -16,7 +21,7 @@ pub enum SendVia {
     Http,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 pub enum Receive {
     /// `GET /api/ws` (WebSocket).
     Ws,
@@ -30,7 +35,8 @@ pub enum Receive {
 /// then sends messages at a fixed open-loop rate for a fixed time from random members, and
 /// reports latency (from each message's intended send time), throughput, errors, lost,
 /// duplicated and out-of-order deliveries, and server memory per connection.
-#[derive(Debug, Clone, Parser)]
+// Serde: a parent hands each worker its slice of the run as one JSON line.
+#[derive(Debug, Clone, Parser, Serialize, Deserialize)]
 #[command(name = "chat-bench", version)]
 pub struct Args {
     /// Server base URL; repeat to spread users round-robin over several instances of one
@@ -104,6 +110,25 @@ pub struct Args {
     /// No progress bars.
     #[arg(long)]
     pub quiet: bool,
+    /// Keep users and their access tokens in this JSON file and reuse them on the next run
+    /// (no password hashing) while the tokens stay valid long enough.
+    #[arg(long)]
+    pub users_file: Option<PathBuf>,
+    /// Child processes to spread the users over (each has its own open-files limit); each runs
+    /// users/N users with pairs/N, groups/N, rate/N and history-rate/N.
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
+    /// Bind client sockets to 127.0.0.1 … 127.0.0.N, round-robin by user, so that many
+    /// connections do not run out of ephemeral ports (1 = no binding).
+    #[arg(long, default_value_t = 1)]
+    pub source_ips: usize,
+    /// History page loads per second while sending (GET /api/chats/{id}/messages?limit=50 by a
+    /// random member, open loop); 0 = none.
+    #[arg(long, default_value_t = 0.0)]
+    pub history_rate: f64,
+    /// Internal: run as one worker of a parent chat-bench, which talks to it over stdin/stdout.
+    #[arg(long, hide = true)]
+    pub worker: bool,
 }
 
 impl Args {
@@ -119,8 +144,14 @@ impl Args {
         for target in &self.targets {
             check_loopback(target)?;
         }
-        if !(2..=20_000).contains(&self.users) {
-            bail!("--users must be between 2 and 20000");
+        if !(1..=MAX_WORKERS).contains(&self.workers) {
+            bail!("--workers is 1..={MAX_WORKERS}");
+        }
+        if self.workers > 1 {
+            return self.check_slices();
+        }
+        if !(2..=MAX_USERS_PER_PROCESS).contains(&self.users) {
+            bail!("--users must be between 2 and {MAX_USERS_PER_PROCESS} (more with --workers)");
         }
         let pairs = self.pairs();
         if pairs > self.users / 2 {
@@ -164,18 +195,76 @@ impl Args {
         if self.setup_concurrency == 0 || self.connect_concurrency == 0 || self.max_in_flight == 0 {
             bail!("concurrency limits must be at least 1");
         }
+        // A worker's prefix is its parent's plus `w<i>_`; usernames stay within the server's 50.
+        let max_prefix = if self.worker { 40 } else { 30 };
         if let Some(prefix) = &self.prefix
-            && (prefix.len() > 30 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            && (prefix.len() > max_prefix || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         {
             bail!("--prefix is up to 30 letters, digits, '_' or '-'");
         }
+        if !(1..=254).contains(&self.source_ips) {
+            bail!("--source-ips is 1..=254 (127.0.0.1 … 127.0.0.254)");
+        }
+        if self.source_ips > 1 {
+            // A socket bound to 127.0.0.x can only reach IPv4 targets; names could resolve to ::1.
+            for target in &self.targets {
+                let ipv4 = reqwest::Url::parse(target).ok().is_some_and(|u| matches!(u.host(), Some(url::Host::Ipv4(_))));
+                if !ipv4 {
+                    bail!("--source-ips needs IPv4 loopback targets like http://127.0.0.1:8080, not {target}");
+                }
+            }
+        }
+        if !(0.0..=10_000.0).contains(&self.history_rate) {
+            bail!("--history-rate is between 0 and 10000 page loads per second");
+        }
         Ok(())
+    }
+
+    /// A spread run is valid when every worker's slice is a valid run of its own.
+    fn check_slices(&self) -> anyhow::Result<()> {
+        if self.users > MAX_USERS_PER_PROCESS * self.workers {
+            bail!("--users is at most {MAX_USERS_PER_PROCESS} per worker");
+        }
+        for i in 0..self.workers {
+            let mut slice = self.slice(i);
+            // The parent settles the prefix; any valid one checks the slice here.
+            slice.prefix = Some(format!("{}w{i}_", self.prefix.as_deref().unwrap_or("bench_x_")));
+            slice.check().with_context(|| format!("--workers {} cannot split this run evenly enough (worker {i} would get {} users, {} direct chats, {} groups)", self.workers, slice.users, slice.pairs(), slice.groups))?;
+        }
+        Ok(())
+    }
+
+    /// Worker `i`'s independent share of the run: its own users, chats built from them with
+    /// the same shape, the same duration, and a share of the rates. The parent reads server
+    /// memory and writes the report, so the worker does neither.
+    pub fn slice(&self, i: usize) -> Args {
+        let n = self.workers.max(1);
+        let part = |total: usize| total / n + usize::from(i < total % n);
+        let mut a = self.clone();
+        a.users = part(self.users);
+        a.pairs = Some(part(self.pairs()));
+        a.groups = part(self.groups);
+        a.rate = self.rate / n as f64;
+        a.history_rate = self.history_rate / n as f64;
+        a.seed = self.seed.map(|s| s.wrapping_add(i as u64));
+        a.prefix = self.prefix.as_ref().map(|p| format!("{p}w{i}_"));
+        a.users_file = self.users_file.as_ref().map(|p| worker_file(p, i));
+        a.server_pids = Vec::new();
+        (a.workers, a.worker, a.quiet, a.json, a.json_file, a.check) = (1, true, true, false, None, false);
+        a
     }
 
     /// The base URLs, without a trailing slash.
     pub fn bases(&self) -> Vec<String> {
         self.targets.iter().map(|t| t.trim_end_matches('/').to_owned()).collect()
     }
+}
+
+/// Worker `i`'s users file: `PATH.w<i>`.
+pub fn worker_file(path: &std::path::Path, i: usize) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".w{i}"));
+    PathBuf::from(name)
 }
 
 /// Only this machine may be loaded: a load tool pointed elsewhere is an attack.
@@ -233,5 +322,37 @@ mod tests {
         assert!(args(&["--users", "10", "--groups", "101", "--group-size", "10"]).check().is_err());
         assert!(args(&["--send", "ws", "--receive", "sse"]).check().is_err());
         assert!(args(&["--target", "http://192.168.1.1"]).check().is_err());
+        assert!(args(&["--source-ips", "255"]).check().is_err());
+        assert!(args(&["--source-ips", "4", "--target", "http://localhost:8080"]).check().is_err());
+        args(&["--source-ips", "4", "--target", "http://127.0.0.1:8080"]).check().unwrap();
+        assert!(args(&["--users", "20001"]).check().is_err());
+        args(&["--users", "20001", "--workers", "2"]).check().unwrap();
+        // 10 users over 4 workers cannot hold 5 disjoint pairs inside the workers.
+        assert!(args(&["--users", "10", "--workers", "4"]).check().is_err());
+    }
+
+    #[test]
+    fn slices_share_the_run_and_add_up() {
+        let a = args(&["--users", "301", "--pairs", "100", "--groups", "4", "--group-size", "20", "--rate", "30", "--history-rate", "3", "--workers", "3", "--prefix", "p_", "--users-file", "/tmp/u.json", "--server-pid", "1", "--json", "--check", "--seed", "7"]);
+        a.check().unwrap();
+        let slices: Vec<Args> = (0..3).map(|i| a.slice(i)).collect();
+        assert_eq!(slices.iter().map(|s| s.users).collect::<Vec<_>>(), [101, 100, 100]);
+        assert_eq!(slices.iter().map(Args::pairs).sum::<usize>(), 100);
+        assert_eq!(slices.iter().map(|s| s.groups).collect::<Vec<_>>(), [2, 1, 1]);
+        let s = &slices[2];
+        assert!((s.rate - 10.0).abs() < 1e-9 && (s.history_rate - 1.0).abs() < 1e-9);
+        assert_eq!(s.prefix.as_deref(), Some("p_w2_"));
+        assert_eq!(s.users_file.as_deref(), Some(std::path::Path::new("/tmp/u.json.w2")));
+        assert_eq!(s.seed, Some(9));
+        assert!(s.worker && s.quiet && !s.json && !s.check && s.server_pids.is_empty() && s.workers == 1);
+        assert!((s.duration - a.duration).abs() < 1e-9);
+        s.check().unwrap();
+    }
+
+    #[test]
+    fn slices_travel_as_json() {
+        let a = args(&["--users", "40", "--workers", "2", "--send", "http", "--source-ips", "3"]).slice(1);
+        let back: Args = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!((back.users, back.send, back.source_ips, back.worker), (20, SendVia::Http, 3, true));
     }
 }

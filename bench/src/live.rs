@@ -7,11 +7,14 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -159,11 +162,32 @@ pub struct Conn {
     pub reader: JoinHandle<View>,
 }
 
-/// Opens a WebSocket as user `me`, waits for `ready`, then reads in the background.
-pub async fn websocket(ctx: Arc<Ctx>, base: &str, token: &str, me: usize, stop: watch::Receiver<bool>) -> anyhow::Result<Conn> {
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The WebSocket handshake, over a socket bound to `source` when given.
+async fn open(url: String, base: &str, source: Option<IpAddr>) -> anyhow::Result<Socket> {
+    let Some(source) = source else {
+        return Ok(tokio_tungstenite::connect_async(url).await.context("websocket")?.0);
+    };
+    let target = url::Url::parse(base).context("websocket: target")?;
+    let ip: IpAddr = match target.host() {
+        Some(url::Host::Ipv4(ip)) => ip.into(),
+        Some(url::Host::Ipv6(ip)) => ip.into(),
+        _ => bail!("websocket: a bound source needs an IP target"),
+    };
+    let to = SocketAddr::new(ip, target.port_or_known_default().unwrap_or(80));
+    let socket = if to.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }.context("websocket: socket")?;
+    socket.bind(SocketAddr::new(source, 0)).with_context(|| format!("websocket: binding {source}"))?;
+    let stream = socket.connect(to).await.context("websocket: connect")?;
+    Ok(tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await.context("websocket")?.0)
+}
+
+/// Opens a WebSocket as user `me` (from `source` when given), waits for `ready`, then reads
+/// in the background.
+pub async fn websocket(ctx: Arc<Ctx>, base: &str, token: &str, me: usize, source: Option<IpAddr>, stop: watch::Receiver<bool>) -> anyhow::Result<Conn> {
     let started = Instant::now();
     let url = format!("{}/api/ws?token={token}", base.replacen("http", "ws", 1));
-    let (socket, _) = tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(url)).await.context("websocket: no answer within 15 s")?.context("websocket")?;
+    let socket = tokio::time::timeout(CONNECT_TIMEOUT, open(url, base, source)).await.context("websocket: no answer within 15 s")??;
     let (mut sink, mut stream) = socket.split();
     let mut view = View::default();
     let ready = tokio::time::timeout(CONNECT_TIMEOUT, async {

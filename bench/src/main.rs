@@ -2,10 +2,15 @@
 //! live transports exactly as clients do. See bench/README.md.
 
 mod cli;
+mod history;
 mod live;
+mod merge;
+mod net;
 mod report;
 mod setup;
 mod stats;
+mod users_file;
+mod workers;
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -13,6 +18,7 @@ use cli::{Args, Receive, SendVia};
 use futures_util::{StreamExt, stream};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use live::{Conn, Ctx};
+use net::Net;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use report::Report;
 use serde_json::json;
@@ -23,15 +29,21 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+use users_file::UsersFile;
+use workers::Gate;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if args.worker {
+        return workers::child_main().await;
+    }
     if let Err(e) = args.check() {
         eprintln!("chat-bench: {e:#}");
         return ExitCode::from(2);
     }
-    match run(&args).await {
+    let report = if args.workers > 1 { workers::run_parent(&args).await } else { run(&args, &mut Gate::alone()).await };
+    match report {
         Ok(report) => {
             if let Some(path) = &args.json_file {
                 let written = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from).and_then(|text| Ok(std::fs::write(path, text + "\n")?));
@@ -76,31 +88,53 @@ fn bar(args: &Args, len: u64, what: &str) -> ProgressBar {
     bar
 }
 
-async fn run(args: &Args) -> anyhow::Result<Report> {
-    let bases = args.bases();
-    let instances = if args.same_instance { 1 } else { bases.len() };
-    let instance_of = |i: usize| i % instances;
-    let http = setup::http_client()?;
-    if let Some(limit) = stats::open_files_limit()
-        && (args.users as u64) + 256 > limit
-    {
-        eprintln!("chat-bench: warning: {} connections but only {limit} open files allowed (ulimit -n)", args.users);
-    }
-    for base in &bases {
-        let res = http.get(format!("{base}/health")).send().await.with_context(|| format!("{base} does not answer"))?;
+/// Every target must answer before anything is set up.
+async fn check_targets(net: &Net, bases: &[String]) -> anyhow::Result<()> {
+    for base in bases {
+        let res = net.http(0).get(format!("{base}/health")).send().await.with_context(|| format!("{base} does not answer"))?;
         if !res.status().is_success() {
             bail!("{base}/health answered {}", res.status());
         }
     }
+    Ok(())
+}
+
+/// One run in this process: alone, or as a worker that `gate` keeps in step with its parent.
+async fn run(args: &Args, gate: &mut Gate) -> anyhow::Result<Report> {
+    let bases = args.bases();
+    let instances = if args.same_instance { 1 } else { bases.len() };
+    let instance_of = |i: usize| i % instances;
+    let net = Net::new(args.source_ips)?;
+    if let Some(limit) = stats::open_files_limit()
+        && (args.users as u64) + 256 > limit
+    {
+        eprintln!("chat-bench: warning: {} connections but only {limit} open files allowed (ulimit -n); see --workers", args.users);
+    }
+    check_targets(&net, &bases).await?;
 
     let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
-    let prefix = args.prefix.clone().unwrap_or_else(|| format!("bench_{run_id}_"));
+    let mut file = match &args.users_file {
+        Some(path) => Some(UsersFile::load(path)?),
+        None => None,
+    };
+    // With a users file and no --prefix, the usernames of the file's last run come back.
+    let prefix = args.prefix.clone().or_else(|| file.as_ref().and_then(|f| f.prefix.clone())).unwrap_or_else(|| format!("bench_{run_id}_"));
     let seed = args.seed.unwrap_or_else(rand::random);
 
-    // Users: register and sign in.
+    // Users: register and sign in (or take them from the users file).
     let started = Instant::now();
     let b = bar(args, args.users as u64, "users");
-    let users = setup::users(&http, &bases, &prefix, args.users, args.setup_concurrency, instance_of, &b).await?;
+    let (users, reused_users) = match (&mut file, &args.users_file) {
+        (Some(file), Some(path)) => {
+            let (users, reused) = users_from_file(args, &net, &bases, &prefix, file, &b).await?;
+            file.save(path)?;
+            (users, Some(reused))
+        }
+        _ => {
+            let signed = setup::sign_in(&net, &bases, &prefix, (0..args.users).collect(), args.setup_concurrency, instance_of, &b).await?;
+            (signed.into_iter().map(|s| s.user).collect(), None)
+        }
+    };
     b.finish_and_clear();
     let users_secs = started.elapsed().as_secs_f64();
 
@@ -108,11 +142,11 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
     let started = Instant::now();
     let shapes = setup::shapes(args.users, args.pairs(), args.groups, args.group_size);
     let b = bar(args, shapes.len() as u64, "chats");
-    let chats = setup::chats(&http, &bases, &users, shapes, args.setup_concurrency, &b).await?;
+    let chats = setup::chats(&net, &bases, &users, shapes, args.setup_concurrency, &b).await?;
     b.finish_and_clear();
     let chats_secs = started.elapsed().as_secs_f64();
     // Where each chat stands before anyone connects (a group may start with a notice).
-    let base_seqs = setup::latest_seqs(&http, &bases, &users, &chats, args.setup_concurrency).await?;
+    let base_seqs = setup::latest_seqs(&net, &bases, &users, &chats, args.setup_concurrency).await?;
 
     let stats = Arc::new(Stats::new(args.rate, chats.len())?);
     let ctx = Arc::new(Ctx {
@@ -123,25 +157,47 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
         instance: users.iter().map(|u| u.instance).collect(),
     });
 
-    // Connect everyone.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Connect everyone. A worker's parent waits and reads the server's memory itself.
+    gate.pass("setup-done", "connect").await?;
+    if !gate.is_worker() {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     let rss_before = stats::servers_rss_kib(&args.server_pids);
     let (stop_tx, stop_rx) = watch::channel(false);
     let started = Instant::now();
     let b = bar(args, args.users as u64, "connect");
-    let conns = connect_all(args, &ctx, &bases, &users, &stop_rx, &b).await?;
+    let conns = connect_all(args, &ctx, &net, &bases, &users, &stop_rx, &b).await;
     b.finish_and_clear();
     let connect_secs = started.elapsed().as_secs_f64();
     let connected = conns.iter().filter(|c| c.is_some()).count();
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    if !gate.is_worker() {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
     let rss_connected = stats::servers_rss_kib(&args.server_pids);
+    gate.pass("connected", "go").await?;
 
-    // Send on the open-loop schedule (or hold the connections when the rate is 0).
-    let send_secs = if args.rate > 0.0 {
-        send_all(args, &ctx, &http, &bases, &users, &chats, &conns, seed).await
-    } else {
-        hold(args, &stats).await
+    // Send on the open-loop schedule (or hold the connections when the rate is 0), with
+    // history page loads alongside when asked for.
+    let sending = async {
+        if args.rate > 0.0 {
+            send_all(args, &ctx, &net, &bases, &users, &chats, &conns, seed).await
+        } else {
+            hold(args, &stats).await
+        }
     };
+    let reading = history::run(history::Load {
+        rate: args.history_rate,
+        duration: args.duration,
+        drain: args.drain,
+        max_in_flight: args.max_in_flight,
+        seed,
+        net: &net,
+        bases: &bases,
+        users: &users,
+        chats: &chats,
+        stats: stats.clone(),
+    });
+    let (send_secs, ()) = tokio::join!(sending, reading);
 
     // Drain: wait for outstanding acks and deliveries, bounded in time.
     let drain_started = Instant::now();
@@ -161,9 +217,10 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
     }
     let drain_secs = drain_started.elapsed().as_secs_f64();
     let rss_end = stats::servers_rss_kib(&args.server_pids);
+    gate.pass("drained", "finish").await?;
 
     // What the database holds now; then stop the readers and collect what each saw.
-    let final_seqs = setup::latest_seqs(&http, &bases, &users, &chats, args.setup_concurrency).await?;
+    let final_seqs = setup::latest_seqs(&net, &bases, &users, &chats, args.setup_concurrency).await?;
     let _ = stop_tx.send(true);
     let mut views = Vec::with_capacity(conns.len());
     for conn in conns {
@@ -175,6 +232,11 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
             None => None,
         };
         views.push(view.unwrap_or_default());
+    }
+    if args.users_file.is_some() {
+        for failure in setup::delete_groups(&net, &bases, &users, &chats, args.setup_concurrency).await {
+            stats.error(failure);
+        }
     }
 
     let correctness = report::correctness(&chats, &base_seqs, &final_seqs, &stats, &views);
@@ -194,19 +256,48 @@ async fn run(args: &Args) -> anyhow::Result<Report> {
         drain_secs,
         rss: [rss_before, rss_connected, rss_end],
         correctness,
+        reused_users,
     }))
 }
 
-async fn connect_all(args: &Args, ctx: &Arc<Ctx>, bases: &[String], users: &[User], stop: &watch::Receiver<bool>, b: &ProgressBar) -> anyhow::Result<Vec<Option<Conn>>> {
-    // Event streams must outlive any per-request timeout.
-    let sse = reqwest::Client::builder().connect_timeout(Duration::from_secs(15)).build().context("building the event-stream client")?;
+/// Users from the users file whose tokens outlive this run, the others signed in and saved
+/// into `file`; returns them all and how many were reused.
+async fn users_from_file(args: &Args, net: &Net, bases: &[String], prefix: &str, file: &mut UsersFile, b: &ProgressBar) -> anyhow::Result<(Vec<User>, usize)> {
+    let instances = if args.same_instance { 1 } else { bases.len() };
+    let instance_of = |i: usize| i % instances;
+    let until = users_file::unix_now() + (args.duration + args.drain).ceil() as u64 + users_file::MARGIN_SECS;
+    let mut found = file.reusable(bases, prefix, args.users, instance_of, until);
+    // One request per target, no hashing: a server started on a fresh DATA_DIR (other
+    // secrets, other database) takes none of the saved tokens, so sign everyone in again.
+    for (at, base) in bases.iter().enumerate() {
+        let Some((i, sample)) = found.iter().enumerate().find_map(|(i, u)| u.as_ref().filter(|u| u.instance == at).map(|u| (i, u))) else { continue };
+        if !setup::token_works(net.http(i), base, sample).await? {
+            eprintln!("chat-bench: {base} refuses the saved tokens; signing everyone in again");
+            file.forget(base);
+            found.iter_mut().filter(|u| u.as_ref().is_some_and(|u| u.instance == at)).for_each(|u| *u = None);
+        }
+    }
+    let todo: Vec<usize> = (0..args.users).filter(|&i| found[i].is_none()).collect();
+    let reused = args.users - todo.len();
+    b.inc(reused as u64);
+    for s in setup::sign_in(net, bases, prefix, todo, args.setup_concurrency, instance_of, b).await? {
+        let saved = users_file::Saved { id: s.user.id.clone(), token: s.user.token.clone(), expires_at: s.expires_at };
+        file.put(&bases[s.user.instance], format!("{prefix}{}", s.index), saved);
+        found[s.index] = Some(s.user);
+    }
+    file.prefix = Some(prefix.to_owned());
+    let users = found.into_iter().collect::<Option<Vec<User>>>().ok_or_else(|| anyhow::anyhow!("a user was neither reused nor signed in"))?;
+    Ok((users, reused))
+}
+
+async fn connect_all(args: &Args, ctx: &Arc<Ctx>, net: &Net, bases: &[String], users: &[User], stop: &watch::Receiver<bool>, b: &ProgressBar) -> Vec<Option<Conn>> {
     let jobs = users.iter().enumerate().map(|(i, user)| {
-        let (ctx, sse, stop) = (ctx.clone(), sse.clone(), stop.clone());
+        let (ctx, stop) = (ctx.clone(), stop.clone());
         let base = bases[user.instance].clone();
         async move {
             let out = match args.receive {
-                Receive::Ws => live::websocket(ctx.clone(), &base, &user.token, i, stop).await,
-                Receive::Sse => live::events(ctx.clone(), &sse, &base, &user.token, i, stop).await,
+                Receive::Ws => live::websocket(ctx.clone(), &base, &user.token, i, net.source(i), stop).await,
+                Receive::Sse => live::events(ctx.clone(), net.stream(i), &base, &user.token, i, stop).await,
             };
             b.inc(1);
             match out {
@@ -218,7 +309,7 @@ async fn connect_all(args: &Args, ctx: &Arc<Ctx>, bases: &[String], users: &[Use
             }
         }
     });
-    Ok(stream::iter(jobs).buffered(args.connect_concurrency).collect().await)
+    stream::iter(jobs).buffered(args.connect_concurrency).collect().await
 }
 
 /// The first line of an error, without ids: a kind to count.
@@ -245,7 +336,7 @@ async fn hold(args: &Args, stats: &Stats) -> f64 {
 
 /// Sends `rate x duration` messages on the open-loop schedule; returns how long sending took.
 #[allow(clippy::too_many_arguments)]
-async fn send_all(args: &Args, ctx: &Arc<Ctx>, http: &reqwest::Client, bases: &[String], users: &[User], chats: &[Chat], conns: &[Option<Conn>], seed: u64) -> f64 {
+async fn send_all(args: &Args, ctx: &Arc<Ctx>, net: &Net, bases: &[String], users: &[User], chats: &[Chat], conns: &[Option<Conn>], seed: u64) -> f64 {
     let stats = &ctx.stats;
     let total = (args.rate * args.duration).round() as u64;
     let groups: Vec<usize> = (0..chats.len()).filter(|&c| chats[c].group).collect();
@@ -291,7 +382,7 @@ async fn send_all(args: &Args, ctx: &Arc<Ctx>, http: &reqwest::Client, bases: &[
                     }
                 }
                 SendVia::Http => {
-                    let (ctx, http, slots) = (ctx.clone(), http.clone(), slots.clone());
+                    let (ctx, http, slots) = (ctx.clone(), net.http(sender).clone(), slots.clone());
                     let url = format!("{}/api/chats/{}/messages", bases[users[sender].instance], chats[chat].id);
                     let token = users[sender].token.clone();
                     in_flight.spawn(async move {

@@ -4,11 +4,11 @@ use crate::cli::Args;
 use crate::live::View;
 use crate::setup::Chat;
 use crate::stats::{Latency, Stats};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Correctness {
     /// Messages the database holds from this run (Σ over chats of the seqs added).
@@ -27,7 +27,7 @@ pub struct Correctness {
     pub problem_chats: Vec<ChatProblem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatProblem {
     pub chat_id: String,
@@ -83,9 +83,11 @@ pub struct Inputs<'a> {
     /// Server RSS (KiB) before connecting, after connecting, at the end.
     pub rss: [Option<u64>; 3],
     pub correctness: Correctness,
+    /// Users taken from the users file (None without --users-file).
+    pub reused_users: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub run: RunInfo,
@@ -97,9 +99,48 @@ pub struct Report {
     pub latency: Latencies,
     pub correctness: Correctness,
     pub errors: BTreeMap<String, u64>,
+    /// With --workers: how many ran and how many failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<WorkersInfo>,
+    /// A worker's raw histograms, for its parent to merge (never in a final report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histograms: Option<Histograms>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkersInfo {
+    pub count: usize,
+    pub failed: usize,
+}
+
+/// Every histogram of a run, dumped losslessly (see `stats::dump`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Histograms {
+    pub ack: Vec<[u64; 2]>,
+    pub delivery: Vec<[u64; 2]>,
+    pub delivery_local: Vec<[u64; 2]>,
+    pub delivery_cross: Vec<[u64; 2]>,
+    pub connect: Vec<[u64; 2]>,
+    pub history: Vec<[u64; 2]>,
+}
+
+impl Histograms {
+    pub fn of(s: &Stats) -> Self {
+        use crate::stats::dump;
+        Self {
+            ack: dump(&s.ack),
+            delivery: dump(&s.delivery),
+            delivery_local: dump(&s.delivery_local),
+            delivery_cross: dump(&s.delivery_cross),
+            connect: dump(&s.connect),
+            history: dump(&s.history),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunInfo {
     pub id: String,
@@ -109,7 +150,7 @@ pub struct RunInfo {
     pub instances: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scenario {
     pub users: usize,
@@ -122,17 +163,27 @@ pub struct Scenario {
     pub send: String,
     pub receive: String,
     pub message_size: usize,
+    // The newer flags appear only when used, so older reports read the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_ips: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetupInfo {
     pub users_secs: f64,
+    /// Users reused from --users-file without signing in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reused_users: Option<usize>,
     pub chats: usize,
     pub chats_secs: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectInfo {
     pub attempted: usize,
@@ -142,7 +193,7 @@ pub struct ConnectInfo {
     pub time_to_ready: Latency,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Memory {
     pub server_rss_kib_before: Option<u64>,
@@ -153,7 +204,7 @@ pub struct Memory {
     pub client_rss_kib: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Throughput {
     pub intended_per_sec: f64,
@@ -172,7 +223,7 @@ pub struct Throughput {
     pub drain_secs: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Latencies {
     /// Intended send time → ack (WebSocket `ack` or HTTP answer).
@@ -181,6 +232,29 @@ pub struct Latencies {
     pub send_to_receive: Latency,
     pub send_to_receive_same_instance: Latency,
     pub send_to_receive_cross_instance: Latency,
+    /// Intended time → a page of history read (with --history-rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Latency>,
+}
+
+impl Scenario {
+    pub fn of(a: &Args) -> Self {
+        Scenario {
+            users: a.users,
+            pairs: a.pairs(),
+            groups: a.groups,
+            group_size: if a.groups > 0 { a.group_size } else { 0 },
+            group_share: a.group_share,
+            rate: a.rate,
+            duration_secs: a.duration,
+            send: format!("{:?}", a.send).to_lowercase(),
+            receive: format!("{:?}", a.receive).to_lowercase(),
+            message_size: a.message_size,
+            history_rate: (a.history_rate > 0.0).then_some(a.history_rate),
+            source_ips: (a.source_ips > 1).then_some(a.source_ips),
+            workers: None,
+        }
+    }
 }
 
 fn per_sec(count: u64, secs: f64) -> f64 {
@@ -203,19 +277,8 @@ impl Report {
         };
         Report {
             run: RunInfo { id: i.run_id.to_owned(), seed: i.seed, targets: i.bases.to_vec(), instances: i.instances },
-            scenario: Scenario {
-                users: a.users,
-                pairs: a.pairs(),
-                groups: a.groups,
-                group_size: if a.groups > 0 { a.group_size } else { 0 },
-                group_share: a.group_share,
-                rate: a.rate,
-                duration_secs: a.duration,
-                send: format!("{:?}", a.send).to_lowercase(),
-                receive: format!("{:?}", a.receive).to_lowercase(),
-                message_size: a.message_size,
-            },
-            setup: SetupInfo { users_secs: i.users_secs, chats: i.chats.len(), chats_secs: i.chats_secs },
+            scenario: Scenario::of(a),
+            setup: SetupInfo { users_secs: i.users_secs, reused_users: i.reused_users, chats: i.chats.len(), chats_secs: i.chats_secs },
             connect: ConnectInfo {
                 attempted: a.users,
                 connected: i.connected,
@@ -248,9 +311,12 @@ impl Report {
                 send_to_receive: Latency::of(&s.delivery),
                 send_to_receive_same_instance: Latency::of(&s.delivery_local),
                 send_to_receive_cross_instance: Latency::of(&s.delivery_cross),
+                history: (a.history_rate > 0.0).then(|| Latency::of(&s.history)),
             },
             correctness: i.correctness,
             errors: s.errors(),
+            workers: None,
+            histograms: a.worker.then(|| Histograms::of(s)),
         }
     }
 
@@ -273,6 +339,11 @@ impl Report {
         if self.scenario.rate > 0.0 && self.throughput.deliveries == 0 {
             out.push("no message was delivered".to_owned());
         }
+        if let Some(w) = &self.workers
+            && w.failed > 0
+        {
+            out.push(format!("{} of {} workers failed", w.failed, w.count));
+        }
         out
     }
 
@@ -291,7 +362,35 @@ impl Report {
         }
         let _ = writeln!(t, "  scenario    {shape}");
         let _ = writeln!(t, "              {} msg/s for {} s, send over {}, receive over {}, {} chars", sc.rate, sc.duration_secs, sc.send, sc.receive, sc.message_size);
-        let _ = writeln!(t, "  setup       {} users registered and signed in in {:.1} s; {} chats in {:.1} s", sc.users, self.setup.users_secs, self.setup.chats, self.setup.chats_secs);
+        let mut extras = Vec::new();
+        if let Some(rate) = sc.history_rate {
+            extras.push(format!("history pages {rate}/s"));
+        }
+        if let Some(n) = sc.source_ips {
+            extras.push(format!("sources 127.0.0.1-{n}"));
+        }
+        if let Some(w) = &self.workers {
+            extras.push(format!("{} worker processes{}", w.count, if w.failed > 0 { format!(", {} FAILED", w.failed) } else { String::new() }));
+        }
+        if !extras.is_empty() {
+            let _ = writeln!(t, "              {}", extras.join(", "));
+        }
+        match self.setup.reused_users {
+            None => {
+                let _ = writeln!(t, "  setup       {} users registered and signed in in {:.1} s; {} chats in {:.1} s", sc.users, self.setup.users_secs, self.setup.chats, self.setup.chats_secs);
+            }
+            Some(reused) => {
+                let _ = writeln!(
+                    t,
+                    "  setup       {} users in {:.1} s ({reused} reused from the users file, {} signed in); {} chats in {:.1} s",
+                    sc.users,
+                    self.setup.users_secs,
+                    sc.users.saturating_sub(reused),
+                    self.setup.chats,
+                    self.setup.chats_secs
+                );
+            }
+        }
         let _ = writeln!(
             t,
             "  connect     {}/{} connected in {:.2} s ({:.0}/s); time to ready p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -313,19 +412,27 @@ impl Report {
                 let _ = writeln!(t, "  server RSS  not measured (give --server-pid)");
             }
         }
-        if sc.rate > 0.0 {
-            let _ = writeln!(t, "  messages    sent {} ({:.1}/s of {:.1}/s intended), acked {} ({:.1}/s)", th.sent, th.sent_per_sec, th.intended_per_sec, th.acked, th.acked_per_sec);
-            let _ = writeln!(t, "  deliveries  {} to other members ({:.1}/s of {:.1}/s intended), {} echoes to senders", th.deliveries, th.deliveries_per_sec, th.intended_deliveries_per_sec, th.echoes);
+        let history = self.latency.history.as_ref();
+        if sc.rate > 0.0 || history.is_some() {
+            if sc.rate > 0.0 {
+                let _ = writeln!(t, "  messages    sent {} ({:.1}/s of {:.1}/s intended), acked {} ({:.1}/s)", th.sent, th.sent_per_sec, th.intended_per_sec, th.acked, th.acked_per_sec);
+                let _ = writeln!(t, "  deliveries  {} to other members ({:.1}/s of {:.1}/s intended), {} echoes to senders", th.deliveries, th.deliveries_per_sec, th.intended_deliveries_per_sec, th.echoes);
+            }
             let _ = writeln!(t);
             let _ = writeln!(t, "  latency (ms, from intended send time)   count      p50      p95      p99    p99.9      max");
             let mut row = |name: &str, l: &Latency| {
                 let _ = writeln!(t, "    {name:<36}{:>7}{:>9.2}{:>9.2}{:>9.2}{:>9.2}{:>9.2}", l.count, l.p50_ms, l.p95_ms, l.p99_ms, l.p999_ms, l.max_ms);
             };
-            row("send -> ack", &self.latency.send_to_ack);
-            row("send -> receive (all)", &self.latency.send_to_receive);
-            if self.run.instances > 1 {
-                row("send -> receive (same instance)", &self.latency.send_to_receive_same_instance);
-                row("send -> receive (cross instance)", &self.latency.send_to_receive_cross_instance);
+            if sc.rate > 0.0 {
+                row("send -> ack", &self.latency.send_to_ack);
+                row("send -> receive (all)", &self.latency.send_to_receive);
+                if self.run.instances > 1 {
+                    row("send -> receive (same instance)", &self.latency.send_to_receive_same_instance);
+                    row("send -> receive (cross instance)", &self.latency.send_to_receive_cross_instance);
+                }
+            }
+            if let Some(h) = history {
+                row("history (page of 50)", h);
             }
             let _ = writeln!(t);
         }

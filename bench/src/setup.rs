@@ -5,7 +5,8 @@ use futures_util::{StreamExt, stream};
 use indicatif::ProgressBar;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::time::Duration;
+use crate::net::Net;
+use crate::users_file::unix_now;
 
 pub const PASSWORD: &str = "chat-bench-password";
 
@@ -24,15 +25,6 @@ pub struct Chat {
     pub group: bool,
 }
 
-pub fn http_client() -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .connect_timeout(Duration::from_secs(10))
-        .pool_max_idle_per_host(256)
-        .build()
-        .context("building the HTTP client")
-}
-
 /// What a refused request said, for errors and error counts: `http 409 username_taken`.
 pub async fn refusal(res: reqwest::Response) -> String {
     let status = res.status().as_u16();
@@ -47,6 +39,9 @@ pub async fn refusal(res: reqwest::Response) -> String {
 #[serde(rename_all = "camelCase")]
 struct LoginResponse {
     access_token: String,
+    /// Seconds the access token stays valid.
+    #[serde(default)]
+    expires_in: u64,
     user: IdOnly,
 }
 
@@ -60,35 +55,55 @@ struct ChatResponse {
     chat: IdOnly,
 }
 
+/// A user just signed in, and when its access token expires (Unix seconds).
+pub struct SignedIn {
+    pub index: usize,
+    pub user: User,
+    pub expires_at: u64,
+}
+
 /// Registers (an existing name is fine: a rerun with the same prefix) and signs in one user.
-async fn user(http: &reqwest::Client, base: &str, username: &str, instance: usize) -> anyhow::Result<User> {
+async fn user(http: &reqwest::Client, base: &str, username: &str, instance: usize) -> anyhow::Result<(User, u64)> {
     let body = json!({"username": username, "password": PASSWORD});
     let res = http.post(format!("{base}/api/auth/register")).json(&body).send().await.with_context(|| format!("registering {username}"))?;
     if !(res.status() == 201 || res.status() == 409) {
         bail!("registering {username}: {}", refusal(res).await);
     }
+    // The token's lifetime counts from before the request: the saved expiry errs early.
+    let asked_at = unix_now();
     let res = http.post(format!("{base}/api/auth/login")).json(&body).send().await.with_context(|| format!("signing in {username}"))?;
     if res.status() != 200 {
         bail!("signing in {username}: {}", refusal(res).await);
     }
     let login: LoginResponse = res.json().await.with_context(|| format!("reading the sign-in of {username}"))?;
-    Ok(User { id: login.user.id, token: login.access_token, instance })
+    Ok((User { id: login.user.id, token: login.access_token, instance }, asked_at + login.expires_in))
 }
 
-/// Registers and signs in `count` users, `concurrency` at a time; user i uses instance `instance(i)`.
-pub async fn users(http: &reqwest::Client, bases: &[String], prefix: &str, count: usize, concurrency: usize, instance: impl Fn(usize) -> usize, bar: &ProgressBar) -> anyhow::Result<Vec<User>> {
-    let jobs = (0..count).map(|i| {
+/// Registers and signs in the users numbered `todo` (named `{prefix}{i}`), `concurrency` at a
+/// time; user i uses instance `instance(i)`.
+pub async fn sign_in(net: &Net, bases: &[String], prefix: &str, todo: Vec<usize>, concurrency: usize, instance: impl Fn(usize) -> usize, bar: &ProgressBar) -> anyhow::Result<Vec<SignedIn>> {
+    let jobs = todo.into_iter().map(|i| {
         let at = instance(i);
         let base = bases[at].clone();
         async move {
-            let out = user(http, &base, &format!("{prefix}{i}"), at).await;
+            let out = user(net.http(i), &base, &format!("{prefix}{i}"), at).await;
             bar.inc(1);
-            (i, out)
+            out.map(|(user, expires_at)| SignedIn { index: i, user, expires_at })
         }
     });
-    let mut results: Vec<(usize, anyhow::Result<User>)> = stream::iter(jobs).buffer_unordered(concurrency).collect().await;
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    let mut results: Vec<SignedIn> = stream::iter(jobs).buffer_unordered(concurrency).collect::<Vec<_>>().await.into_iter().collect::<anyhow::Result<_>>()?;
+    results.sort_by_key(|s| s.index);
+    Ok(results)
+}
+
+/// Whether the server takes this user's token (one cheap request, no password hashing).
+pub async fn token_works(http: &reqwest::Client, base: &str, user: &User) -> anyhow::Result<bool> {
+    let res = http.get(format!("{base}/api/users/me")).bearer_auth(&user.token).send().await.with_context(|| format!("{base} does not answer"))?;
+    match res.status().as_u16() {
+        200 => Ok(true),
+        401 | 403 | 404 => Ok(false),
+        _ => bail!("checking a saved token: {}", refusal(res).await),
+    }
 }
 
 /// The chats to make: disjoint pairs (0,1), (2,3)…; then groups of consecutive users, wrapping.
@@ -102,9 +117,9 @@ pub fn shapes(users: usize, pairs: usize, groups: usize, group_size: usize) -> V
 }
 
 /// Creates the chats: the first member creates each one, on its own instance.
-pub async fn chats(http: &reqwest::Client, bases: &[String], users: &[User], shapes: Vec<(Vec<usize>, bool)>, concurrency: usize, bar: &ProgressBar) -> anyhow::Result<Vec<Chat>> {
+pub async fn chats(net: &Net, bases: &[String], users: &[User], shapes: Vec<(Vec<usize>, bool)>, concurrency: usize, bar: &ProgressBar) -> anyhow::Result<Vec<Chat>> {
     let jobs = shapes.into_iter().enumerate().map(|(n, (members, group))| async move {
-        let out = create_chat(http, bases, users, n, members, group).await;
+        let out = create_chat(net, bases, users, n, members, group).await;
         bar.inc(1);
         (n, out)
     });
@@ -113,8 +128,10 @@ pub async fn chats(http: &reqwest::Client, bases: &[String], users: &[User], sha
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-async fn create_chat(http: &reqwest::Client, bases: &[String], users: &[User], n: usize, members: Vec<usize>, group: bool) -> anyhow::Result<Chat> {
-    let owner = members.first().and_then(|&m| users.get(m)).ok_or_else(|| anyhow!("chat {n} has no members"))?;
+async fn create_chat(net: &Net, bases: &[String], users: &[User], n: usize, members: Vec<usize>, group: bool) -> anyhow::Result<Chat> {
+    let first = *members.first().ok_or_else(|| anyhow!("chat {n} has no members"))?;
+    let owner = users.get(first).ok_or_else(|| anyhow!("chat {n} has no members"))?;
+    let http = net.http(first);
     let others: Vec<&str> = members.iter().skip(1).filter_map(|&m| users.get(m)).map(|u| u.id.as_str()).collect();
     let base = &bases[owner.instance];
     let req = if group {
@@ -142,11 +159,12 @@ struct SeqOnly {
 }
 
 /// The newest seq of every chat, as the database has it (0 when empty), asked by each chat's first member.
-pub async fn latest_seqs(http: &reqwest::Client, bases: &[String], users: &[User], chats: &[Chat], concurrency: usize) -> anyhow::Result<Vec<i64>> {
+pub async fn latest_seqs(net: &Net, bases: &[String], users: &[User], chats: &[Chat], concurrency: usize) -> anyhow::Result<Vec<i64>> {
     let jobs = chats.iter().map(|chat| async move {
-        let owner = chat.members.first().and_then(|&m| users.get(m)).ok_or_else(|| anyhow!("chat without members"))?;
+        let first = *chat.members.first().ok_or_else(|| anyhow!("chat without members"))?;
+        let owner = users.get(first).ok_or_else(|| anyhow!("chat without members"))?;
         let base = &bases[owner.instance];
-        let res = http.get(format!("{base}/api/chats/{}/messages?limit=1", chat.id)).bearer_auth(&owner.token).send().await.context("reading a chat's newest message")?;
+        let res = net.http(first).get(format!("{base}/api/chats/{}/messages?limit=1", chat.id)).bearer_auth(&owner.token).send().await.context("reading a chat's newest message")?;
         if res.status() != 200 {
             bail!("reading the newest message of chat {}: {}", chat.id, refusal(res).await);
         }
@@ -154,6 +172,23 @@ pub async fn latest_seqs(http: &reqwest::Client, bases: &[String], users: &[User
         Ok::<i64, anyhow::Error>(page.messages.iter().map(|m| m.seq).max().unwrap_or(0))
     });
     stream::iter(jobs).buffered(concurrency).collect::<Vec<_>>().await.into_iter().collect()
+}
+
+/// Deletes the groups of this run (their creators own them), so that users kept in a users
+/// file do not pile up groups run after run (the server allows 100 per user). Returns the
+/// failures by kind.
+pub async fn delete_groups(net: &Net, bases: &[String], users: &[User], chats: &[Chat], concurrency: usize) -> Vec<String> {
+    let jobs = chats.iter().filter(|c| c.group).map(|chat| async move {
+        let first = *chat.members.first()?;
+        let owner = users.get(first)?;
+        let res = net.http(first).delete(format!("{}/api/chats/{}", bases[owner.instance], chat.id)).bearer_auth(&owner.token).send().await;
+        match res {
+            Ok(res) if res.status().is_success() => None,
+            Ok(res) => Some(format!("cleanup: deleting a group: {}", refusal(res).await)),
+            Err(_) => Some("cleanup: deleting a group: http error".to_owned()),
+        }
+    });
+    stream::iter(jobs).buffer_unordered(concurrency).filter_map(|e| async move { e }).collect().await
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What the run measured, shared by every task: histograms, counters and errors by kind.
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -10,8 +10,21 @@ use std::time::{Duration, Instant};
 /// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
 const MAX_US: u64 = 3_600_000_000;
 
-fn histogram() -> anyhow::Result<Histogram<u64>> {
+pub fn histogram() -> anyhow::Result<Histogram<u64>> {
     Ok(Histogram::new_with_bounds(1, MAX_US, 3)?)
+}
+
+/// A histogram as `[value, count]` per recorded bucket: lossless, since every value of a
+/// bucket is equivalent and re-recording the bucket's value lands in the same bucket.
+pub fn dump(h: &Mutex<Histogram<u64>>) -> Vec<[u64; 2]> {
+    lock(h).iter_recorded().map(|v| [v.value_iterated_to(), v.count_at_value()]).collect()
+}
+
+/// Adds a dumped histogram into `h` (how worker histograms are merged).
+pub fn add_dump(h: &mut Histogram<u64>, dump: &[[u64; 2]]) {
+    for &[value, count] in dump {
+        h.saturating_record_n(value, count);
+    }
 }
 
 /// A lock that a panicking holder does not make useless (counts stay readable).
@@ -34,6 +47,8 @@ pub struct Stats {
     pub ack: Mutex<Histogram<u64>>,
     /// Connection start → `ready` frame.
     pub connect: Mutex<Histogram<u64>>,
+    /// Intended time → a history page read whole (200 answers only).
+    pub history: Mutex<Histogram<u64>>,
     pub sent: AtomicU64,
     pub acked: AtomicU64,
     /// Sends answered either way (ack or error), or given up on.
@@ -62,6 +77,7 @@ impl Stats {
             delivery_cross: Mutex::new(histogram()?),
             ack: Mutex::new(histogram()?),
             connect: Mutex::new(histogram()?),
+            history: Mutex::new(histogram()?),
             sent: AtomicU64::new(0),
             acked: AtomicU64::new(0),
             completed: AtomicU64::new(0),
@@ -161,7 +177,7 @@ impl Stats {
 }
 
 /// Percentiles of one histogram, in milliseconds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Latency {
     pub count: u64,
@@ -175,7 +191,10 @@ pub struct Latency {
 
 impl Latency {
     pub fn of(h: &Mutex<Histogram<u64>>) -> Self {
-        let h = lock(h);
+        Self::of_histogram(&lock(h))
+    }
+
+    pub fn of_histogram(h: &Histogram<u64>) -> Self {
         let ms = |us: u64| us as f64 / 1000.0;
         if h.is_empty() {
             return Self { count: 0, mean_ms: 0.0, p50_ms: 0.0, p95_ms: 0.0, p99_ms: 0.0, p999_ms: 0.0, max_ms: 0.0 };
@@ -236,6 +255,28 @@ mod tests {
         assert_eq!(l.count, 1000);
         assert!((l.p50_ms - 500.0).abs() < 1.0, "{}", l.p50_ms);
         assert!((l.max_ms - 1000.0).abs() < 1.0, "{}", l.max_ms);
+    }
+
+    #[test]
+    fn dumped_histograms_merge_losslessly() {
+        let a = Mutex::new(histogram().unwrap());
+        let b = Mutex::new(histogram().unwrap());
+        let mut both = histogram().unwrap();
+        for v in 1..=5000u64 {
+            let (target, value) = if v % 3 == 0 { (&a, v * 7) } else { (&b, v * 131) };
+            target.lock().unwrap().record(value).unwrap();
+            both.record(value).unwrap();
+        }
+        let mut merged = histogram().unwrap();
+        add_dump(&mut merged, &dump(&a));
+        add_dump(&mut merged, &dump(&b));
+        assert_eq!(merged.len(), both.len());
+        assert_eq!(merged.max(), both.max());
+        assert_eq!(merged.min(), both.min());
+        for q in [0.0, 0.5, 0.9, 0.99, 0.999, 1.0] {
+            assert_eq!(merged.value_at_quantile(q), both.value_at_quantile(q), "q {q}");
+        }
+        assert!((merged.mean() - both.mean()).abs() < 1e-6);
     }
 
     #[test]
