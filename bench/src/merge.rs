@@ -81,7 +81,9 @@ pub fn merge(p: Parent<'_>, reports: Vec<Report>) -> anyhow::Result<Report> {
         scenario,
         setup: SetupInfo {
             users_secs: max(r, |x| x.setup.users_secs),
+            // Only what the workers that reported did: a failed worker's users are neither.
             reused_users: a.users_file.is_some().then(|| count(r, |x| x.setup.reused_users.unwrap_or(0) as u64) as usize),
+            signed_in_users: a.users_file.is_some().then(|| count(r, |x| x.setup.signed_in_users.unwrap_or(0) as u64) as usize),
             chats: count(r, |x| x.setup.chats as u64) as usize,
             chats_secs: max(r, |x| x.setup.chats_secs),
         },
@@ -172,7 +174,7 @@ mod tests {
         assert_eq!(m.connect.connected, 300);
         assert!((m.connect.secs - 4.0).abs() < 1e-9 && (m.connect.per_sec - 75.0).abs() < 1e-9, "slowest worker's time, all connections");
         assert_eq!(m.memory.server_kib_per_connection, Some(10.0));
-        assert_eq!(m.setup.reused_users, Some(150));
+        assert_eq!((m.setup.reused_users, m.setup.signed_in_users), (Some(150), Some(150)));
         assert_eq!(m.throughput.sent, 7);
         assert_eq!(m.latency.send_to_receive.count, 7);
         assert!((m.latency.send_to_receive.max_ms - 1000.0).abs() < 1.0);

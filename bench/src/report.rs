@@ -176,9 +176,11 @@ pub struct Scenario {
 #[serde(rename_all = "camelCase")]
 pub struct SetupInfo {
     pub users_secs: f64,
-    /// Users reused from --users-file without signing in.
+    /// Users reused from --users-file without signing in, and users signed in (with --users-file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reused_users: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_in_users: Option<usize>,
     pub chats: usize,
     pub chats_secs: f64,
 }
@@ -278,7 +280,13 @@ impl Report {
         Report {
             run: RunInfo { id: i.run_id.to_owned(), seed: i.seed, targets: i.bases.to_vec(), instances: i.instances },
             scenario: Scenario::of(a),
-            setup: SetupInfo { users_secs: i.users_secs, reused_users: i.reused_users, chats: i.chats.len(), chats_secs: i.chats_secs },
+            setup: SetupInfo {
+                users_secs: i.users_secs,
+                reused_users: i.reused_users,
+                signed_in_users: i.reused_users.map(|r| a.users.saturating_sub(r)),
+                chats: i.chats.len(),
+                chats_secs: i.chats_secs,
+            },
             connect: ConnectInfo {
                 attempted: a.users,
                 connected: i.connected,
@@ -375,19 +383,15 @@ impl Report {
         if !extras.is_empty() {
             let _ = writeln!(t, "              {}", extras.join(", "));
         }
-        match self.setup.reused_users {
-            None => {
+        match (self.setup.reused_users, self.setup.signed_in_users) {
+            (None, _) | (_, None) => {
                 let _ = writeln!(t, "  setup       {} users registered and signed in in {:.1} s; {} chats in {:.1} s", sc.users, self.setup.users_secs, self.setup.chats, self.setup.chats_secs);
             }
-            Some(reused) => {
+            (Some(reused), Some(signed_in)) => {
                 let _ = writeln!(
                     t,
-                    "  setup       {} users in {:.1} s ({reused} reused from the users file, {} signed in); {} chats in {:.1} s",
-                    sc.users,
-                    self.setup.users_secs,
-                    sc.users.saturating_sub(reused),
-                    self.setup.chats,
-                    self.setup.chats_secs
+                    "  setup       {} users in {:.1} s ({reused} reused from the users file, {signed_in} signed in); {} chats in {:.1} s",
+                    sc.users, self.setup.users_secs, self.setup.chats, self.setup.chats_secs
                 );
             }
         }

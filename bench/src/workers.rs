@@ -113,8 +113,13 @@ struct Worker {
 impl Worker {
     fn spawn(index: usize) -> anyhow::Result<Self> {
         let exe = std::env::current_exe().context("finding this program to start workers")?;
-        let mut child = Command::new(exe)
-            .arg("--worker")
+        let mut command = Command::new(exe);
+        command.arg("--worker");
+        Self::start(index, command)
+    }
+
+    fn start(index: usize, mut command: Command) -> anyhow::Result<Self> {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -288,5 +293,32 @@ mod tests {
         assert_eq!(settle_prefix(&given, "def").unwrap(), "mine_");
         assert_eq!(worker_file(&path, 1), dir.join("users.json.w1"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn script(text: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(text);
+        command
+    }
+
+    #[tokio::test]
+    async fn phases_take_answers_and_kill_the_silent_and_the_failed() {
+        let mut workers = vec![
+            Worker::start(0, script(r#"echo setup-done; read word; echo "report {\"got\":\"$word\"}""#)).unwrap(),
+            Worker::start(1, script("echo error no server here")).unwrap(),
+            Worker::start(2, script("sleep 30")).unwrap(),
+        ];
+        let bar = ProgressBar::hidden();
+        let said = phase(&mut workers, "setup-done", 1.0, &bar).await;
+        assert_eq!(said[0].as_deref(), Some(""));
+        assert!(said[1].is_none() && workers[1].failed.as_deref().is_some_and(|f| f.contains("no server here")), "{:?}", workers[1].failed);
+        assert!(said[2].is_none() && workers[2].failed.as_deref().is_some_and(|f| f.contains("no setup-done within 1 s, killed")), "{:?}", workers[2].failed);
+        tell_all(&mut workers, "go").await;
+        let said = phase(&mut workers, "report", 1.0, &bar).await;
+        assert_eq!(said[0].as_deref(), Some(r#"{"got":"go"}"#));
+        assert!(workers[0].failed.is_none());
+        // The silent one was killed, not left behind.
+        let status = tokio::time::timeout(Duration::from_secs(5), workers[2].child.wait()).await.unwrap().unwrap();
+        assert!(!status.success());
     }
 }
