@@ -104,4 +104,37 @@ mod tests {
         assert_eq!(due(0, 4.0), Duration::ZERO);
         assert_eq!(due(10, 4.0), Duration::from_millis(2500));
     }
+
+    /// A one-shot HTTP server on loopback that gives every request the same answer.
+    async fn answering(status: &str, body: &'static str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/api/chats/c/messages?limit=50", listener.local_addr().unwrap());
+        let head = format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn pages_read_count_as_latency_and_refusals_as_errors_by_kind() {
+        let stats = Stats::new(1.0, 1).unwrap();
+        let http = reqwest::Client::new();
+        let ok = answering("200 OK", r#"{"messages":[],"hasMore":false}"#).await;
+        let due_at = Instant::now() - Duration::from_millis(20);
+        read(&http, &ok, "t", due_at, &stats).await;
+        let latency = crate::stats::Latency::of(&stats.history);
+        assert_eq!(latency.count, 1);
+        assert!(latency.max_ms >= 20.0, "counted from the due time: {}", latency.max_ms);
+        let refused = answering("404 Not Found", r#"{"error":{"code":"not_found","message":"no"}}"#).await;
+        read(&http, &refused, "t", Instant::now(), &stats).await;
+        assert_eq!(stats.errors()["history: http 404 not_found"], 1);
+        assert_eq!(crate::stats::Latency::of(&stats.history).count, 1, "a refusal is no latency");
+        assert_eq!(Stats::load(&stats.sent) + Stats::load(&stats.completed) + Stats::load(&stats.expected), 0, "correctness counters untouched");
+    }
 }
