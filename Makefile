@@ -104,6 +104,10 @@ api-s3: setup-s3
 e2e: build setup-e2e
 	cd e2e && PARLOR_SERVER="$(SERVER)" npx playwright test
 
+## bench-page: the page scenario of BENCHMARKS.md (cold load to first message painted, first-visit size)
+bench-page: build setup-e2e
+	cd e2e && PARLOR_SERVER="$(SERVER)" PARLOR_E2E_TESTS=./bench PARLOR_E2E_PORT=18099 npx playwright test
+
 ## deploy-check: validate compose.yaml with Docker Compose where it is installed (the api tests check the rest)
 # Throwaway values stand in for the secrets that .env would give.
 deploy-check:

@@ -11,7 +11,8 @@ const port = Number(process.env.PARLOR_E2E_PORT ?? 18080);
 process.env.PARLOR_E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'parlor-e2e-'));
 
 export default defineConfig({
-  testDir: './tests',
+  // make bench-page points this at ./bench.
+  testDir: process.env.PARLOR_E2E_TESTS ?? './tests',
   timeout: 45_000,
   expect: { timeout: 10_000 },
   workers: 1,

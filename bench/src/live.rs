@@ -167,7 +167,8 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// The WebSocket handshake, over a socket bound to `source` when given.
 async fn open(url: String, base: &str, source: Option<IpAddr>) -> anyhow::Result<Socket> {
     let Some(source) = source else {
-        return Ok(tokio_tungstenite::connect_async(url).await.context("websocket")?.0);
+        // No Nagle, as browsers do: small frames go out at once.
+        return Ok(tokio_tungstenite::connect_async_with_config(url, None, true).await.context("websocket")?.0);
     };
     let target = url::Url::parse(base).context("websocket: target")?;
     let ip: IpAddr = match target.host() {
@@ -179,6 +180,7 @@ async fn open(url: String, base: &str, source: Option<IpAddr>) -> anyhow::Result
     let socket = if to.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }.context("websocket: socket")?;
     socket.bind(SocketAddr::new(source, 0)).with_context(|| format!("websocket: binding {source}"))?;
     let stream = socket.connect(to).await.context("websocket: connect")?;
+    stream.set_nodelay(true).context("websocket: nodelay")?;
     Ok(tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await.context("websocket")?.0)
 }
 

@@ -13,6 +13,7 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 
+use axum::serve::ListenerExt;
 use anyhow::Context;
 use config::Settings;
 use state::AppState;
@@ -108,9 +109,17 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     let app = router::build(state.clone(), &secrets.cookie_key);
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
+    // Live frames are small writes in quick succession: without TCP_NODELAY, Nagle holds the
+    // second one until the first is acknowledged, which a delayed ACK stretches to 40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "setting TCP_NODELAY");
+        }
+    });
     spawn_cleanup(state.clone());
     state.presence.clone().spawn_heartbeat(state.hub.clone());
     spawn_presence_sweep(state.clone());
+    crate::realtime::server::deliveries::spawn_flush(state.clone());
 
     let (stop, stopped) = oneshot::channel::<()>();
     let service = app.into_make_service_with_connect_info::<SocketAddr>();

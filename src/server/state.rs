@@ -5,6 +5,7 @@ use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
 use super::counters::Counters;
 use super::rate_limit::RateLimiter;
 use super::storage::SharedStorage;
+use crate::realtime::server::deliveries::Deliveries;
 use crate::realtime::server::hub::Hub;
 use crate::realtime::server::presence::Presence;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Live connections of this instance.
     pub hub: Arc<Hub>,
+    /// Delivery marks of this instance's connections, written once a second.
+    pub deliveries: Arc<Deliveries>,
     /// Who is connected on any instance.
     pub presence: Arc<Presence>,
     /// Image bytes: local disk or S3.
@@ -58,6 +61,7 @@ impl AppState {
             rate_limiter: Arc::new(rate_limiter),
             metrics: super::telemetry::metrics_handle(),
             hub: Hub::new(),
+            deliveries: Arc::default(),
             presence,
             storage,
             media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),

@@ -217,3 +217,36 @@ async fn receiving_a_message_live_marks_it_delivered_and_reading_it_sends_a_rece
     let receipts = app.json_bearer(&format!("/api/messages/{}/receipts", sent["id"].as_str().unwrap()), &alice).await;
     assert_eq!(receipts["readBy"][0]["userId"], bob_id.as_str());
 }
+
+#[tokio::test]
+async fn delivery_marks_are_batched_per_instance_and_catching_up_by_history_counts() {
+    let app = spawn_app().await;
+    let (_, alice, _) = app.user("alice").await;
+    let (bob_id, bob, _) = app.user("bob").await;
+    let (carol_id, carol, _) = app.user("carol").await;
+    let chat = app.group(&alice, "Batched", &[&bob_id, &carol_id]).await;
+    let mut alice_ws = Ws::connect(&app.base, &alice).await;
+    // Bob has two connections: both receive the three messages, one mark is written.
+    let mut bob_ws = Ws::connect(&app.base, &bob).await;
+    let mut bob_tab = Ws::connect(&app.base, &bob).await;
+    for text in ["one", "two", "three"] {
+        app.say(&alice, &chat, text).await;
+    }
+    for ws in [&mut bob_ws, &mut bob_tab] {
+        for _ in 0..3 {
+            ws.next_of("message.new").await.expect("message");
+        }
+    }
+    let receipts: Vec<_> = alice_ws.collect_of("receipt", Duration::from_millis(2500)).await;
+    let bobs: Vec<_> = receipts.iter().filter(|r| r["data"]["userId"] == bob_id.as_str()).collect();
+    assert!(!bobs.is_empty(), "Bob's delivery was announced: {receipts:?}");
+    assert_eq!(bobs.last().unwrap()["data"]["deliveredSeq"], 3, "{receipts:?}");
+    assert!(bobs.len() <= 3, "marks are batched, not one per frame per connection: {receipts:?}");
+    // Carol was offline: loading the history marks it delivered, within a second or so.
+    let history = app.json_bearer(&format!("/api/chats/{chat}/messages"), &carol).await;
+    assert_eq!(history["messages"].as_array().unwrap().len(), 3);
+    let receipt = alice_ws.next_of("receipt").await.expect("Carol's delivered receipt");
+    assert_eq!(receipt["data"]["userId"], carol_id.as_str());
+    assert_eq!(receipt["data"]["deliveredSeq"], 3);
+    assert_eq!(receipt["data"]["readSeq"], 0);
+}

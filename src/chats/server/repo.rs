@@ -157,6 +157,20 @@ pub async fn advance_delivered(db: &impl ConnectionTrait, chat_id: Uuid, user_id
     Ok(result.rows_affected > 0)
 }
 
+/// Like `advance_delivered`, for a current member only, returning the updated row.
+pub async fn advance_delivered_returning(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, seq: i64, now: DateTime<Utc>) -> Result<Option<chat_member::Model>, DbErr> {
+    let rows = chat_member::Entity::update_many()
+        .col_expr(chat_member::Column::LastDeliveredSeq, Expr::value(seq))
+        .col_expr(chat_member::Column::LastDeliveredAt, Expr::value(now))
+        .filter(chat_member::Column::ChatId.eq(chat_id))
+        .filter(chat_member::Column::UserId.eq(user_id))
+        .filter(chat_member::Column::LeftAt.is_null())
+        .filter(chat_member::Column::LastDeliveredSeq.lt(seq))
+        .exec_with_returning(db)
+        .await?;
+    Ok(rows.into_iter().next())
+}
+
 pub async fn mark_left(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     chat_member::Entity::update_many()
         .col_expr(chat_member::Column::LeftAt, Expr::value(now))

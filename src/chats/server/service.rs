@@ -290,6 +290,29 @@ pub async fn mark_sent_read(db: &impl sea_orm::ConnectionTrait, chat_id: Uuid, m
     Ok(())
 }
 
+/// Moves several delivered positions forward in one transaction (seq per (user, chat));
+/// returns the memberships that moved. Members who have left are not touched.
+pub async fn advance_deliveries(state: &AppState, marks: &[(Uuid, Uuid, i64)]) -> Result<Vec<chat_member::Model>, AppError> {
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let mut moved = Vec::new();
+    for &(user, chat, seq) in marks {
+        if let Some(member) = repo::advance_delivered_returning(&txn, chat, user, seq, now).await? {
+            moved.push(member);
+        }
+    }
+    txn.commit().await?;
+    Ok(moved)
+}
+
+/// Current members of several chats.
+pub async fn members_of(state: &AppState, chat_ids: &[Uuid]) -> Result<Vec<chat_member::Model>, AppError> {
+    if chat_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(repo::list_members(&state.db, chat_ids).await?)
+}
+
 /// Current members with their read and delivered positions.
 pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<chat_member::Model>, AppError> {
     Ok(repo::list_members(&state.db, &[chat_id]).await?)
@@ -304,13 +327,3 @@ pub async fn people_sharing_chats(state: &AppState, me: Uuid) -> Result<Vec<Uuid
     Ok(people)
 }
 
-/// Moves the delivered position forward; returns the member's (read, delivered) when it moved.
-pub async fn mark_delivered(state: &AppState, me: Uuid, id: Uuid, seq: i64) -> Result<Option<(i64, i64)>, AppError> {
-    let (chat, _) = membership(state, id, me).await?;
-    let seq = seq.min(chat.last_seq);
-    if !repo::advance_delivered(&state.db, id, me, seq, Utc::now()).await? {
-        return Ok(None);
-    }
-    let member = repo::find_membership(&state.db, id, me).await?.ok_or_else(AppError::not_found)?;
-    Ok(Some((member.last_read_seq, member.last_delivered_seq)))
-}

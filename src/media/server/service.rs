@@ -155,6 +155,9 @@ pub async fn check_attachable(state: &AppState, me: Uuid, ids: &[Uuid]) -> Resul
     if ids.len() > MAX_PER_MESSAGE {
         return Err(AppError::bad_request("too_many_images", "A message carries at most 5 images."));
     }
+    if ids.is_empty() {
+        return Ok(ids);
+    }
     let found = repo::find_many(&state.db, &ids).await?;
     let usable = found.iter().filter(|m| m.uploader_id == me && m.message_id.is_none()).count();
     if usable != ids.len() {

@@ -77,7 +77,9 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
     // The sender has read what they sent.
     chats::mark_sent_read(&txn, chat_id, me, seq, now).await?;
     txn.commit().await?;
-    let message = assemble(state, me, vec![created]).await?.pop().ok_or_else(AppError::internal)?;
+    // Just created: it has no reactions yet, and images only when some were attached.
+    let lookups = Lookups { reactions: false, media: !media_ids.is_empty() };
+    let message = assemble_with(state, me, vec![created], lookups).await?.pop().ok_or_else(AppError::internal)?;
     // Committed first, announced second: a live frame never names a message the database lacks.
     live::to_chat(state, chat_id, ServerFrame::MessageNew(message.clone())).await?;
     Ok((true, message))
@@ -122,9 +124,10 @@ pub async fn history(state: &AppState, me: Uuid, chat_id: Uuid, window: Window, 
             (rows, more_before)
         }
     };
-    // Catching up counts as delivery, like receiving the messages live.
+    // Catching up counts as delivery, like receiving the messages live (and is written with
+    // the live marks, within a second, so loading history costs no write).
     if let Some(newest) = rows.iter().map(|m| m.seq).max() {
-        live::delivered(state, me, chat_id, newest).await?;
+        state.deliveries.record(me, chat_id, newest);
     }
     Ok(MessagesResponse { messages: assemble(state, me, rows).await?, has_more })
 }
@@ -240,16 +243,29 @@ pub async fn unreact(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Resul
     Ok(removed)
 }
 
+/// Which related rows `assemble_with` must look up (a fresh message has no reactions, for one).
+#[derive(Clone, Copy)]
+pub struct Lookups {
+    pub reactions: bool,
+    pub media: bool,
+}
+
 /// Turns rows into API messages: senders, reply previews and reaction counts, in a few queries.
 pub async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> Result<Vec<Message>, AppError> {
+    assemble_with(state, me, rows, Lookups { reactions: true, media: true }).await
+}
+
+pub async fn assemble_with(state: &AppState, me: Uuid, rows: Vec<message::Model>, lookups: Lookups) -> Result<Vec<Message>, AppError> {
     let reply_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.reply_to_id).collect();
-    let replies = repo::find_messages(&state.db, &reply_ids).await?;
+    // Each skipped lookup is one database round trip less on the send path.
+    let replies = if reply_ids.is_empty() { Vec::new() } else { repo::find_messages(&state.db, &reply_ids).await? };
     let people: Vec<Uuid> = rows.iter().chain(&replies).map(|m| m.sender_id).collect::<HashSet<_>>().into_iter().collect();
     let users = users_by_ids(state, &people).await?;
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-    let mut images = media::for_messages(state, &ids).await?;
+    let mut images = if lookups.media && !ids.is_empty() { media::for_messages(state, &ids).await? } else { BTreeMap::new() };
+    let found_reactions = if lookups.reactions && !ids.is_empty() { repo::list_reactions(&state.db, &ids).await? } else { Vec::new() };
     let mut reactions: BTreeMap<Uuid, Vec<ReactionCount>> = BTreeMap::new();
-    for r in repo::list_reactions(&state.db, &ids).await? {
+    for r in found_reactions {
         let list = reactions.entry(r.message_id).or_default();
         match list.iter_mut().find(|c| c.emoji == r.emoji) {
             Some(count) => {

@@ -1,5 +1,6 @@
 //! One live connection, whatever the transport: registration with the hub, presence,
-//! delivery marks (batched each second), and the client frames a WebSocket may send.
+//! delivery marks (written for the whole instance each second, see `deliveries`), and the
+//! client frames a WebSocket may send.
 
 use super::hub::{ConnGuard, Event};
 use super::service;
@@ -9,10 +10,8 @@ use crate::messages::model::SendMessageRequest;
 use crate::messages::server::service as messages;
 use crate::realtime::model::{ClientFrame, ServerFrame};
 use crate::server::state::AppState;
-use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc};
-use uuid::Uuid;
 
 pub struct Live {
     pub state: AppState,
@@ -20,8 +19,6 @@ pub struct Live {
     pub events: mpsc::Receiver<Event>,
     pub close: Arc<Notify>,
     guard: Option<ConnGuard>,
-    /// Highest seq per chat sent on this connection and not yet recorded as delivered.
-    delivered: HashMap<Uuid, i64>,
 }
 
 impl Live {
@@ -40,7 +37,6 @@ impl Live {
             events: registration.events,
             close: registration.close,
             guard: Some(registration.guard),
-            delivered: HashMap::new(),
         }
     }
 
@@ -49,19 +45,9 @@ impl Live {
     }
 
     /// Remembers that a message reached this client.
-    pub fn sent(&mut self, event: &Event) {
+    pub fn sent(&self, event: &Event) {
         if let Some((chat, seq)) = event.delivers {
-            let entry = self.delivered.entry(chat).or_insert(seq);
-            *entry = (*entry).max(seq);
-        }
-    }
-
-    /// Records delivered positions and tells the chats (at most once a second per connection).
-    pub async fn flush_deliveries(&mut self) {
-        for (chat, seq) in std::mem::take(&mut self.delivered) {
-            if let Err(e) = service::delivered(&self.state, self.viewer.user_id, chat, seq).await {
-                tracing::debug!(error = %e, "recording delivery");
-            }
+            self.state.deliveries.record(self.viewer.user_id, chat, seq);
         }
     }
 
@@ -95,12 +81,8 @@ impl Drop for Live {
         metrics::gauge!("live_connections").decrement(1.0);
         drop(self.guard.take());
         let (state, user) = (self.state.clone(), self.viewer.user_id);
-        let pending = std::mem::take(&mut self.delivered);
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                for (chat, seq) in pending {
-                    let _ = service::delivered(&state, user, chat, seq).await;
-                }
                 if state.hub.is_online(user) {
                     return;
                 }

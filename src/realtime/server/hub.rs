@@ -8,6 +8,7 @@
 //! number of recipients), and frames from other instances come back in through `deliver`.
 
 use crate::realtime::model::ServerFrame;
+use axum::extract::ws::Utf8Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,7 +26,8 @@ const RESUME_WINDOW: std::time::Duration = std::time::Duration::from_secs(120);
 #[derive(Debug, Clone)]
 pub struct Event {
     pub id: u64,
-    pub json: Arc<str>,
+    /// Serialised once and shared: every connection sends these same bytes, none copies them.
+    pub json: Utf8Bytes,
     /// For `message.new`: the (chat, seq) whose arrival counts as delivered.
     pub delivers: Option<(Uuid, i64)>,
 }

@@ -22,6 +22,10 @@ const DEAD_AFTER: Duration = Duration::from_secs(60);
 const PING_EVERY: Duration = Duration::from_secs(25);
 /// Largest frame a client may send: a 10,000-character message with room to spare.
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
+/// tungstenite zero-fills its whole read buffer on the first read, so its 128 KiB default
+/// costs that much resident memory per idle connection. Client frames are small; a bigger one
+/// grows the buffer as needed.
+const READ_BUFFER: usize = 4 * 1024;
 
 pub fn routes() -> Vec<ApiRoute> {
     vec![ApiRoute::new("GET", "/api/ws", get(websocket)), ApiRoute::new("GET", "/api/events", get(events))]
@@ -35,7 +39,8 @@ pub async fn websocket(State(state): State<AppState>, viewer: Viewer, headers: H
     if viewer.via == AuthVia::Cookie && !same_origin(&headers) {
         return AppError::forbidden("origin_rejected", "WebSocket connections are accepted from this site only.").into_response();
     }
-    upgrade.max_message_size(MAX_CLIENT_FRAME).on_upgrade(move |socket| run_socket(state, viewer, socket))
+    // Write buffer 0: each frame goes out as it is sent instead of waiting in a buffer.
+    upgrade.max_message_size(MAX_CLIENT_FRAME).read_buffer_size(READ_BUFFER).write_buffer_size(0).on_upgrade(move |socket| run_socket(state, viewer, socket))
 }
 
 fn same_origin(headers: &HeaderMap) -> bool {
@@ -54,7 +59,6 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
         return;
     }
     let mut heartbeat = tokio::time::interval(PING_EVERY);
-    let mut flush = tokio::time::interval(Duration::from_secs(1));
     let mut last_heard = Instant::now();
     loop {
         tokio::select! {
@@ -62,7 +66,7 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
             event = live.events.recv() => {
                 // The hub let go of this connection (shutdown, revoked, too slow): same goodbye.
                 let Some(event) = event else { return goodbye(&mut sink, &mut live).await };
-                if sink.send(Message::Text(event.json.to_string().into())).await.is_err() {
+                if sink.send(Message::Text(event.json.clone())).await.is_err() {
                     break;
                 }
                 live.sent(&event);
@@ -70,7 +74,9 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
-                    if let Some(reply) = live.handle(text.as_str()).await
+                    // Boxed: the send path's future is large, and inline it would
+                    // enlarge every idle connection's task.
+                    if let Some(reply) = Box::pin(live.handle(text.as_str())).await
                         && sink.send(Message::Text(frame_json(&reply).into())).await.is_err()
                     {
                         break;
@@ -84,7 +90,6 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
                     break;
                 }
             }
-            _ = flush.tick() => live.flush_deliveries().await,
         }
     }
     let _ = sink.close().await;
@@ -95,7 +100,7 @@ async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
 /// when this one stops) and catch up by seq. A revoked device's reconnect is refused anyway.
 async fn goodbye(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, live: &mut Live) {
     while let Ok(event) = live.events.try_recv() {
-        let _ = sink.send(Message::Text(event.json.to_string().into())).await;
+        let _ = sink.send(Message::Text(event.json.clone())).await;
     }
     let hint = CloseFrame { code: 1012, reason: "reconnect".into() };
     let _ = sink.send(Message::Close(Some(hint))).await;
@@ -118,7 +123,7 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
     let replayed_up_to = backlog.last().map(|e| e.id).or(last_id).unwrap_or(0);
     let ready = SseEvent::default().data(live.ready(resync));
     let stream = futures_util::stream::unfold(
-        SseState { live, ready: Some(ready), backlog: backlog.into(), replayed_up_to, closing: false, flush: tokio::time::interval(Duration::from_secs(1)) },
+        SseState { live, ready: Some(ready), backlog: backlog.into(), replayed_up_to, closing: false },
         next_sse_event,
     );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
@@ -130,11 +135,10 @@ struct SseState {
     backlog: VecDeque<Event>,
     replayed_up_to: u64,
     closing: bool,
-    flush: tokio::time::Interval,
 }
 
 fn sse_event(event: &Event) -> SseEvent {
-    SseEvent::default().id(event.id.to_string()).data(event.json.as_ref())
+    SseEvent::default().id(event.id.to_string()).data(event.json.as_str())
 }
 
 async fn next_sse_event(mut st: SseState) -> Option<(Result<SseEvent, Infallible>, SseState)> {
@@ -160,7 +164,6 @@ async fn next_sse_event(mut st: SseState) -> Option<(Result<SseEvent, Infallible
                 }
                 None => return None,
             },
-            _ = st.flush.tick() => st.live.flush_deliveries().await,
         }
     }
 }

@@ -61,14 +61,6 @@ pub async fn sweep_vanished(state: &AppState) -> Result<usize, AppError> {
     Ok(vanished.len())
 }
 
-/// Moves the member's delivered position (the client received messages up to `seq`) and tells the chat.
-pub async fn delivered(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
-    if let Some(member) = chats::mark_delivered(state, me, chat_id, seq).await? {
-        to_chat(state, chat_id, ServerFrame::Receipt { chat_id, user_id: me, read_seq: member.0, delivered_seq: member.1 }).await?;
-    }
-    Ok(())
-}
-
 /// The member read up to `seq`: store it and tell the chat.
 pub async fn read(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
     if let Some(read_seq) = chats::mark_read(state, me, chat_id, seq).await? {
