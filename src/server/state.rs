@@ -5,6 +5,7 @@ use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
 use super::counters::Counters;
 use super::rate_limit::RateLimiter;
 use super::storage::SharedStorage;
+use crate::messages::server::order::ChatGates;
 use crate::realtime::server::deliveries::Deliveries;
 use crate::realtime::server::hub::Hub;
 use crate::realtime::server::presence::Presence;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Live connections of this instance.
     pub hub: Arc<Hub>,
+    /// One send at a time per chat on this instance, so messages are announced in seq order.
+    pub send_gates: Arc<ChatGates>,
     /// Delivery marks of this instance's connections, written once a second.
     pub deliveries: Arc<Deliveries>,
     /// Who is connected on any instance.
@@ -62,6 +65,7 @@ impl AppState {
             metrics: super::telemetry::metrics_handle(),
             hub: Hub::new(),
             deliveries: Arc::default(),
+            send_gates: Arc::default(),
             presence,
             storage,
             media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),

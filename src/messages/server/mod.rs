@@ -1,4 +1,5 @@
 //! Server side of messages: the send transaction, history, edits, deletes, reactions, receipts.
+pub mod order;
 pub mod repo;
 pub mod routes;
 pub mod service;

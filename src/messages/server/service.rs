@@ -41,6 +41,8 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
             return Err(AppError::bad_request("invalid_reply", "That message is not in this chat."));
         }
     }
+    // Held from taking the seq to announcing it: the chat's messages go out in seq order.
+    let _gate = state.send_gates.enter(chat_id).await;
     let now = Utc::now();
     let message_id = Uuid::now_v7();
     let txn = state.db.begin().await?;
@@ -127,7 +129,7 @@ pub async fn history(state: &AppState, me: Uuid, chat_id: Uuid, window: Window, 
     // Catching up counts as delivery, like receiving the messages live (and is written with
     // the live marks, within a second, so loading history costs no write).
     if let Some(newest) = rows.iter().map(|m| m.seq).max() {
-        state.deliveries.record(me, chat_id, newest);
+        state.deliveries.caught_up(me, chat_id, newest);
     }
     Ok(MessagesResponse { messages: assemble(state, me, rows).await?, has_more })
 }

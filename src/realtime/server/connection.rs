@@ -46,8 +46,8 @@ impl Live {
 
     /// Remembers that a message reached this client.
     pub fn sent(&self, event: &Event) {
-        if let Some((chat, seq)) = event.delivers {
-            self.state.deliveries.record(self.viewer.user_id, chat, seq);
+        if let Some((chat, seq, sender)) = event.delivers {
+            self.state.deliveries.received(self.viewer.user_id, chat, seq, sender);
         }
     }
 

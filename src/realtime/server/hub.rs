@@ -28,8 +28,8 @@ pub struct Event {
     pub id: u64,
     /// Serialised once and shared: every connection sends these same bytes, none copies them.
     pub json: Utf8Bytes,
-    /// For `message.new`: the (chat, seq) whose arrival counts as delivered.
-    pub delivers: Option<(Uuid, i64)>,
+    /// For `message.new`: the (chat, seq, sender) whose arrival counts as delivered.
+    pub delivers: Option<(Uuid, i64, Uuid)>,
 }
 
 struct Conn {
@@ -52,7 +52,7 @@ struct UserState {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Outbound {
     #[serde(rename_all = "camelCase")]
-    Frame { recipients: Vec<Uuid>, json: String, delivers: Option<(Uuid, i64)> },
+    Frame { recipients: Vec<Uuid>, json: String, delivers: Option<(Uuid, i64, Uuid)> },
     #[serde(rename_all = "camelCase")]
     CloseSession { user_id: Uuid, session_id: Uuid },
 }
@@ -167,7 +167,7 @@ impl Hub {
     pub fn send(&self, recipients: &[Uuid], frame: &ServerFrame) {
         let Ok(json) = serde_json::to_string(frame) else { return };
         let delivers = match frame {
-            ServerFrame::MessageNew(m) => Some((m.chat_id, m.seq)),
+            ServerFrame::MessageNew(m) => Some((m.chat_id, m.seq, m.sender.id)),
             _ => None,
         };
         if self.outbound.get().is_some() {
@@ -177,7 +177,7 @@ impl Hub {
     }
 
     /// Queues an already serialised frame on this instance's connections only.
-    pub fn deliver(&self, recipients: &[Uuid], json: String, delivers: Option<(Uuid, i64)>) {
+    pub fn deliver(&self, recipients: &[Uuid], json: String, delivers: Option<(Uuid, i64, Uuid)>) {
         let event = Event { id: self.next_event.fetch_add(1, Ordering::Relaxed) + 1, json: json.into(), delivers };
         let mut users = self.users();
         let mut seen = std::collections::HashSet::new();
