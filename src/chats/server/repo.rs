@@ -5,7 +5,7 @@ use crate::server::entity::{chat, chat_member, message};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Statement,
 };
 use uuid::Uuid;
 
@@ -157,18 +157,45 @@ pub async fn advance_delivered(db: &impl ConnectionTrait, chat_id: Uuid, user_id
     Ok(result.rows_affected > 0)
 }
 
-/// Like `advance_delivered`, for a current member only, returning the updated row.
-pub async fn advance_delivered_returning(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, seq: i64, now: DateTime<Utc>) -> Result<Option<chat_member::Model>, DbErr> {
-    let rows = chat_member::Entity::update_many()
-        .col_expr(chat_member::Column::LastDeliveredSeq, Expr::value(seq))
-        .col_expr(chat_member::Column::LastDeliveredAt, Expr::value(now))
-        .filter(chat_member::Column::ChatId.eq(chat_id))
-        .filter(chat_member::Column::UserId.eq(user_id))
-        .filter(chat_member::Column::LeftAt.is_null())
-        .filter(chat_member::Column::LastDeliveredSeq.lt(seq))
-        .exec_with_returning(db)
-        .await?;
-    Ok(rows.into_iter().next())
+/// The updated row; SQLite's RETURNING takes no `table.*`, and a bare `*` would include v's columns.
+const RETURNED: &str = "chat_members.chat_id, chat_members.user_id, chat_members.role, chat_members.joined_at, \
+    chat_members.left_at, chat_members.last_read_seq, chat_members.last_delivered_seq, chat_members.muted, \
+    chat_members.last_read_at, chat_members.last_delivered_at";
+
+/// Marks per statement: three parameters each, well under SQLite's limit of 32,766.
+const MARKS_PER_STATEMENT: usize = 500;
+
+/// Moves many (user, chat, seq) delivered positions forward, current members only, with one
+/// `UPDATE … FROM (VALUES …)` per 500 marks instead of one statement each; returns the rows
+/// that moved.
+pub async fn advance_delivered_many(db: &impl ConnectionTrait, marks: &[(Uuid, Uuid, i64)], now: DateTime<Utc>) -> Result<Vec<chat_member::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut moved = Vec::new();
+    for chunk in marks.chunks(MARKS_PER_STATEMENT) {
+        let mut values: Vec<sea_orm::Value> = vec![now.into()];
+        let mut rows = Vec::with_capacity(chunk.len());
+        for &(user, chat, seq) in chunk {
+            let at = values.len();
+            rows.push(match backend {
+                DbBackend::Postgres => format!("(${}::uuid, ${}::uuid, ${}::bigint)", at + 1, at + 2, at + 3),
+                _ => "(?, ?, ?)".to_owned(),
+            });
+            values.extend([chat.into(), user.into(), seq.into()]);
+        }
+        // SQLite names VALUES columns column1…; PostgreSQL takes the names in the alias.
+        let (now_param, source) = match backend {
+            DbBackend::Postgres => ("$1", format!("(VALUES {}) AS v(column1, column2, column3)", rows.join(", "))),
+            _ => ("?", format!("(VALUES {}) AS v", rows.join(", "))),
+        };
+        let sql = format!(
+            "UPDATE chat_members SET last_delivered_seq = v.column3, last_delivered_at = {now_param} FROM {source} \
+             WHERE chat_members.chat_id = v.column1 AND chat_members.user_id = v.column2 \
+             AND chat_members.left_at IS NULL AND chat_members.last_delivered_seq < v.column3 RETURNING {RETURNED}"
+        );
+        let statement = Statement::from_sql_and_values(backend, sql, values);
+        moved.extend(chat_member::Entity::find().from_raw_sql(statement).all(db).await?);
+    }
+    Ok(moved)
 }
 
 pub async fn mark_left(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {

@@ -293,14 +293,8 @@ pub async fn mark_sent_read(db: &impl sea_orm::ConnectionTrait, chat_id: Uuid, m
 /// Moves several delivered positions forward in one transaction (seq per (user, chat));
 /// returns the memberships that moved. Members who have left are not touched.
 pub async fn advance_deliveries(state: &AppState, marks: &[(Uuid, Uuid, i64)]) -> Result<Vec<chat_member::Model>, AppError> {
-    let now = Utc::now();
     let txn = state.db.begin().await?;
-    let mut moved = Vec::new();
-    for &(user, chat, seq) in marks {
-        if let Some(member) = repo::advance_delivered_returning(&txn, chat, user, seq, now).await? {
-            moved.push(member);
-        }
-    }
+    let moved = repo::advance_delivered_many(&txn, marks, Utc::now()).await?;
     txn.commit().await?;
     Ok(moved)
 }
