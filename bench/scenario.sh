@@ -91,7 +91,7 @@ case "$scenario" in
     fanout | history)
         # One set of users and chats for every rate: set up once, reused from the users file.
         history=()
-        [ "$scenario" = history ] && history=(--history-rate 100)
+        [ "$scenario" = history ] && history=(--history-rate "${HISTORY_RATE:-50}")
         for rate in ${RATES:-500 1000 2000}; do
             bench "$rate" "${fanout[@]}" --prefix fan_ --users-file "$data/users.json" --rate "$rate" "${history[@]}" "$@"
         done
