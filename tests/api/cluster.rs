@@ -42,8 +42,17 @@ async fn live_frames_cross_instances_once() {
     // Alice reads on A: Bob's tick turns on B. Alice adds Carol on A: Bob hears on B.
     let read = a.post_bearer(&format!("/api/chats/{chat}/read"), &alice, json!({"seq": 1})).await;
     assert_eq!(read.status(), 204);
-    let receipt = bob_ws.next_of("receipt").await.expect("receipt crosses");
-    assert_eq!(receipt["data"]["readSeq"], 1);
+    // Alice's delivered mark (written within a second) may cross first: skip it.
+    let mut receipts = Vec::new();
+    while receipts.len() < 3 {
+        let receipt = bob_ws.next_of("receipt").await.expect("receipt crosses");
+        let read = receipt["data"]["readSeq"] == 1;
+        receipts.push(receipt);
+        if read {
+            break;
+        }
+    }
+    assert_eq!(receipts.last().unwrap()["data"]["readSeq"], 1, "Alice's read reached Bob: {receipts:?}");
     let (carol_id, _, _) = a.user("carol").await;
     let added = a.post_bearer(&format!("/api/chats/{chat}/members"), &alice, json!({"userIds": [carol_id]})).await;
     assert_eq!(added.status(), 200);
