@@ -43,6 +43,8 @@ export default defineConfig({
       LIMIT_API_PER_MINUTE: '0',
       LIMIT_MESSAGES_PER_SECOND: '0',
       RUST_LOG: 'warn',
+      // The push tests' push service is a local HTTP server.
+      PUSH_ALLOW_HTTP: 'true',
     },
   },
 });

@@ -6,6 +6,7 @@ mod m20261124_000002_search;
 mod m20261124_000003_member_read_times;
 mod m20261124_000004_contacts;
 mod m20261124_000005_search_trigram;
+mod m20261124_000006_push;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_member_read_times::Migration),
             Box::new(m20261124_000004_contacts::Migration),
             Box::new(m20261124_000005_search_trigram::Migration),
+            Box::new(m20261124_000006_push::Migration),
         ]
     }
 }

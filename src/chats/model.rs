@@ -35,6 +35,9 @@ pub struct Chat {
     pub last_message: Option<MessagePreview>,
     pub last_seq: i64,
     pub unread_count: i64,
+    /// The caller muted this chat: no push notifications from it.
+    #[serde(default)]
+    pub muted: bool,
     pub last_activity_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
 }
@@ -97,6 +100,13 @@ pub struct UpdateMemberRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReadRequest {
     pub seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MuteRequest {
+    pub muted: bool,
 }
 
 /// What a chat page renders with: the chat and its latest messages.

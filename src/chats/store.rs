@@ -18,6 +18,8 @@ pub struct ChatStore {
     /// chat → (user → when the indicator expires, in ms since the epoch).
     pub typing: Signal<HashMap<Uuid, HashMap<Uuid, f64>>>,
     pub online: Signal<bool>,
+    /// The last attempt to reach the server failed: the app shows what the device kept.
+    pub offline: Signal<bool>,
     /// The chat on screen: its new messages are read at once.
     pub open_chat: Signal<Option<Uuid>>,
     /// Bumped when the chat list should be fetched again (membership changed).
@@ -46,7 +48,8 @@ pub enum Draft {
     Edit(Message),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Kept on the device (see `offline`), so a message written offline survives a reload.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     pub chat_id: Uuid,
     pub client_id: String,
@@ -64,6 +67,7 @@ impl ChatStore {
             timelines: Signal::new(HashMap::new()),
             typing: Signal::new(HashMap::new()),
             online: Signal::new(false),
+            offline: Signal::new(false),
             open_chat: Signal::new(None),
             stale: Signal::new(0),
             pending: Signal::new(Vec::new()),
@@ -92,6 +96,18 @@ impl ChatStore {
             match list.binary_search_by_key(&message.seq, |m| m.seq) {
                 Ok(i) => list[i] = message,
                 Err(i) => list.insert(i, message),
+            }
+        }
+    }
+
+    /// Adds the messages of a chat this timeline lacks, leaving the ones it has alone: the
+    /// device copy may be older than what the server already sent.
+    pub fn fill(&mut self, chat_id: Uuid, saved: Vec<Message>) {
+        let mut timelines = self.timelines.write();
+        let list = timelines.entry(chat_id).or_default();
+        for message in saved {
+            if let Err(i) = list.binary_search_by_key(&message.seq, |m| m.seq) {
+                list.insert(i, message);
             }
         }
     }

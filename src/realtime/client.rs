@@ -81,6 +81,11 @@ mod web {
         on_change.forget();
     }
 
+    /// Whether anything answers at the server's address (the health check is never cached).
+    async fn server_answers() -> bool {
+        gloo_net::http::Request::get("/health").send().await.is_ok()
+    }
+
     /// After this many WebSocket attempts that never opened (a proxy in the way), use SSE.
     const SSE_AFTER: u32 = 2;
 
@@ -119,6 +124,8 @@ mod web {
                     never_opened = 0;
                 } else {
                     never_opened += 1;
+                    // Refused is not offline: only a server that cannot be reached at all is.
+                    store.offline.set(!server_answers().await);
                 }
             } else {
                 never_opened += 1;
@@ -181,6 +188,7 @@ mod web {
                     opened = true;
                     on_open();
                     store.online.set(true);
+                    store.offline.set(false);
                     catch_up(store).await;
                 }
                 Link::Frame(text) => {

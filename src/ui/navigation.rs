@@ -10,6 +10,19 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Whether the page's address has `name` in its query (browser only; false on the server).
+pub fn query_has(name: &str) -> bool {
+    #[cfg(feature = "web")]
+    return web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.trim_start_matches('?').split('&').any(|pair| pair.split('=').next() == Some(name)));
+    #[cfg(not(feature = "web"))]
+    {
+        let _ = name;
+        false
+    }
+}
+
 /// Marks the server-rendered response "404 Not Found" (no-op in the browser).
 pub fn not_found_status() {
     #[cfg(feature = "server")]

@@ -4,6 +4,10 @@ use dioxus::prelude::*;
 
 #[component]
 fn AuthCard(title: String, subtitle: String, children: Element, footer: Element) -> Element {
+    // Signed out (or revoked) on this device: nothing of the last user stays on it.
+    use_effect(|| {
+        spawn(crate::offline::wipe());
+    });
     rsx! {
         main { class: "auth-page",
             div { class: "auth-card",

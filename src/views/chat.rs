@@ -14,21 +14,40 @@ use uuid::Uuid;
 #[component]
 pub fn ChatPage(id: Uuid) -> Element {
     let view = use_server_future(use_reactive!(|id| load_chat_view(id)))?;
-    rsx! { ChatScreen { view: view().and_then(Result::ok).flatten(), highlight: None } }
+    let store = use_context::<ChatStore>();
+    let view = match view() {
+        Some(Ok(view)) => view,
+        // The server could not be asked (offline): what this device kept.
+        Some(Err(_)) => crate::offline::saved_view(store, id),
+        None => None,
+    };
+    rsx! { ChatScreen { view, highlight: None } }
 }
 
 /// `/chats/{id}/m/{message}`: the messages around one, which is highlighted and scrolled to.
 #[component]
 pub fn MessagePage(id: Uuid, message: Uuid) -> Element {
     let view = use_server_future(use_reactive!(|id, message| load_chat_around(id, message)))?;
-    rsx! { ChatScreen { view: view().and_then(Result::ok).flatten(), highlight: Some(message) } }
+    let store = use_context::<ChatStore>();
+    let view = match view() {
+        Some(Ok(view)) => view,
+        Some(Err(_)) => crate::offline::saved_view(store, id),
+        None => None,
+    };
+    rsx! { ChatScreen { view, highlight: Some(message) } }
 }
 
 /// `/g/{slug}`: a group by its readable address.
 #[component]
 pub fn GroupPage(slug: String) -> Element {
     let view = use_server_future(use_reactive!(|slug| load_group_view(slug)))?;
-    rsx! { ChatScreen { view: view().and_then(Result::ok).flatten(), highlight: None } }
+    let store = use_context::<ChatStore>();
+    let view = match view() {
+        Some(Ok(view)) => view,
+        Some(Err(_)) => crate::offline::saved_group_view(store, &slug),
+        None => None,
+    };
+    rsx! { ChatScreen { view, highlight: None } }
 }
 
 /// One conversation: rendered on the server, then kept live by the store.
@@ -93,6 +112,15 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
 
     let Some(page) = view else {
         crate::ui::navigation::not_found_status();
+        if *store.offline.read() {
+            return rsx! {
+                div { class: "empty-pane",
+                    h1 { "Not saved on this device" }
+                    p { class: "muted", "This chat opens once you are back online." }
+                    Link { to: Route::HomePage {}, class: "btn btn-primary", "Back to your chats" }
+                }
+            };
+        }
         return rsx! {
             div { class: "empty-pane",
                 h1 { "Chat not found" }
@@ -132,6 +160,7 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
                     p { class: "muted", "{subtitle}" }
                 }
                 SearchButton { chat_id: page.chat.id }
+                crate::push::components::MuteToggle { chat_id: page.chat.id }
                 if page.chat.kind == "group" {
                     button { class: "btn btn-ghost", r#type: "button", onclick: move |_| settings_open.set(true), "Group settings" }
                 }

@@ -19,13 +19,20 @@ pub fn Shell(user: User, focus: Focus, sidebar: Element, children: Element) -> E
         Focus::Sidebar => "shell focus-sidebar",
         Focus::Main => "shell focus-main",
     };
-    let requests = use_context::<crate::chats::store::ChatStore>().contacts.incoming_count();
+    let store = use_context::<crate::chats::store::ChatStore>();
+    let requests = store.contacts.incoming_count();
+    let offline = *store.offline.read();
     let contacts_label = match requests {
         0 => "Contacts".to_owned(),
         1 => "Contacts (1 request)".to_owned(),
         n => format!("Contacts ({n} requests)"),
     };
     rsx! {
+        if offline {
+            p { class: "offline-banner", role: "status", "data-testid": "offline",
+                "You're offline. Showing what this device saved; new messages go out when you reconnect."
+            }
+        }
         div { class: "{focus_class}",
             nav { class: "sidebar", "aria-label": "Chats and account",
                 header { class: "sidebar-header",

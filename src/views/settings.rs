@@ -25,6 +25,14 @@ pub fn SettingsPage() -> Element {
                 h2 { id: "profile-title", "Profile" }
                 ProfileForm { user }
             }
+            section { class: "card", "aria-labelledby": "notifications-title",
+                h2 { id: "notifications-title", "Notifications" }
+                crate::push::components::NotificationSettings {}
+            }
+            section { class: "card", "aria-labelledby": "appearance-title",
+                h2 { id: "appearance-title", "Appearance" }
+                crate::ui::theme::ThemePicker {}
+            }
             section { class: "card", "aria-labelledby": "devices-title",
                 h2 { id: "devices-title", "Devices" }
                 p { class: "muted", "Where your account is signed in. Sign out any device you do not recognise." }

@@ -28,6 +28,7 @@ pub fn AppShell() -> Element {
     use_effect(move || {
         spawn(crate::realtime::client::run(store));
         spawn(crate::messages::outbox::run(store));
+        spawn(crate::offline::run(store));
     });
     // Membership changed somewhere: fetch the list again.
     use_effect(move || {

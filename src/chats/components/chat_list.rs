@@ -10,6 +10,12 @@ pub fn ChatList() -> Element {
     let store = use_context::<ChatStore>();
     let mut filter = use_signal(String::new);
     let mut dialog = use_signal(|| false);
+    // The installed app's "New chat" shortcut opens /?new=1.
+    use_effect(move || {
+        if crate::ui::navigation::query_has("new") {
+            dialog.set(true);
+        }
+    });
     let me = store.me.read().id;
     let current = *store.open_chat.read();
     let needle = filter().to_lowercase();
@@ -30,7 +36,7 @@ pub fn ChatList() -> Element {
                 }
                 button { class: "btn btn-primary new-chat", r#type: "button", onclick: move |_| dialog.set(true), "New chat" }
             }
-            if !*store.online.read() {
+            if !*store.online.read() && !*store.offline.read() {
                 p { class: "link-status", role: "status", "Connecting…" }
             }
             if chats.is_empty() {
@@ -68,6 +74,13 @@ pub fn ChatList() -> Element {
                                             Some(last) if last.deleted => rsx! { em { "Message deleted" } },
                                             Some(last) => rsx! { "{last.snippet}" },
                                             None => rsx! { "No messages yet" },
+                                        }
+                                    }
+                                    if chat.muted {
+                                        span { class: "muted-icon", role: "img", "aria-label": "Muted",
+                                            svg { view_box: "0 0 24 24", width: "16", height: "16", "aria-hidden": "true",
+                                                path { fill: "currentColor", d: crate::push::components::BELL_OFF }
+                                            }
                                         }
                                     }
                                     if chat.unread_count > 0 {

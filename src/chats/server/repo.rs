@@ -131,6 +131,16 @@ pub async fn set_role(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, r
     Ok(())
 }
 
+pub async fn set_muted(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, muted: bool) -> Result<(), DbErr> {
+    chat_member::Entity::update_many()
+        .col_expr(chat_member::Column::Muted, Expr::value(muted))
+        .filter(chat_member::Column::ChatId.eq(chat_id))
+        .filter(chat_member::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Moves read (and with it delivered) positions forward, never back.
 pub async fn advance_read(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, seq: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let result = chat_member::Entity::update_many()

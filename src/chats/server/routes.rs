@@ -10,7 +10,7 @@ use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use uuid::Uuid;
 
 pub fn routes() -> Vec<ApiRoute> {
@@ -27,6 +27,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new("PATCH", "/api/chats/{id}/members/{user_id}", patch(change_role)),
         ApiRoute::new("POST", "/api/chats/{id}/leave", post(leave)),
         ApiRoute::new("POST", "/api/chats/{id}/read", post(mark_read)),
+        ApiRoute::new("PUT", "/api/chats/{id}/mute", put(mute_chat)),
     ]
 }
 
@@ -120,4 +121,11 @@ pub async fn leave(State(state): State<AppState>, viewer: Viewer, ApiPath(id): A
 pub async fn mark_read(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<ReadRequest>) -> Result<StatusCode, AppError> {
     crate::realtime::server::service::read(&state, viewer.user_id, id, req.seq).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mute or unmute a chat for the caller: a muted chat sends them no push notifications.
+#[utoipa::path(put, path = "/api/chats/{id}/mute", tag = "chats", params(("id" = Uuid, Path)), request_body = MuteRequest,
+    responses((status = 200, body = ChatResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mute_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<MuteRequest>) -> Result<Json<ChatResponse>, AppError> {
+    Ok(Json(ChatResponse { chat: service::set_muted(&state, viewer.user_id, id, req.muted).await? }))
 }

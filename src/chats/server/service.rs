@@ -222,7 +222,8 @@ pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_mem
 /// `view` with the member's presence rule already worked out (the chat list shares one).
 async fn view_with(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool, filter: &PresenceFilter) -> Result<Chat, AppError> {
     let members = repo::list_members(&state.db, &[chat.id]).await?;
-    let my_read = members.iter().find(|m| m.user_id == me).map_or(0, |m| m.last_read_seq);
+    let mine = members.iter().find(|m| m.user_id == me);
+    let (my_read, muted) = (mine.map_or(0, |m| m.last_read_seq), mine.is_some_and(|m| m.muted));
     let shown: Vec<&chat_member::Model> = if with_members {
         members.iter().filter(|m| chat.kind == "group" || m.user_id != me).collect()
     } else {
@@ -257,6 +258,7 @@ async fn view_with(state: &AppState, me: Uuid, chat: chat::Model, with_members: 
         last_message: last.as_ref().map(preview),
         last_seq: chat.last_seq,
         unread_count: i64::try_from(unread).unwrap_or(i64::MAX),
+        muted,
         last_activity_at: chat.last_activity_at,
         created_at: chat.created_at,
     })
@@ -271,6 +273,15 @@ pub fn preview(m: &message::Model) -> MessagePreview {
         deleted: m.deleted_at.is_some(),
         created_at: m.created_at,
     }
+}
+
+/// Mutes or unmutes a chat for the caller (no push notifications from it while muted); the
+/// caller's other devices hear of it as `chat.updated`.
+pub async fn set_muted(state: &AppState, me: Uuid, id: Uuid, muted: bool) -> Result<Chat, AppError> {
+    let (chat, _) = membership(state, id, me).await?;
+    repo::set_muted(&state.db, id, me, muted).await?;
+    state.hub.send(&[me], &ServerFrame::ChatUpdated { chat_id: id });
+    view(state, me, chat, true).await
 }
 
 /// Marks everything up to `seq` read (never moves backwards; capped at the latest message).

@@ -6,6 +6,8 @@ pub mod contact_request_log;
 pub mod media;
 pub mod message;
 pub mod message_edit;
+pub mod push_preference;
+pub mod push_subscription;
 pub mod reaction;
 pub mod session;
 pub mod used_refresh_token;

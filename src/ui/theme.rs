@@ -1,0 +1,60 @@
+//! Light, dark, or whatever the system says; remembered on this device. public/pwa.js applies
+//! the choice before the first paint, so a forced theme never flashes the other one.
+
+use dioxus::prelude::*;
+
+#[cfg(feature = "web")]
+mod js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = parlorTheme, js_name = get, catch)]
+        pub fn get() -> Result<String, JsValue>;
+        #[wasm_bindgen(js_namespace = parlorTheme, js_name = set, catch)]
+        pub fn set(theme: &str) -> Result<(), JsValue>;
+    }
+}
+
+const CHOICES: [(&str, &str); 3] = [("system", "Match the system"), ("light", "Light"), ("dark", "Dark")];
+
+fn stored() -> String {
+    #[cfg(feature = "web")]
+    return js::get().unwrap_or_else(|_| "system".to_owned());
+    #[cfg(not(feature = "web"))]
+    "system".to_owned()
+}
+
+fn store(theme: &str) {
+    #[cfg(feature = "web")]
+    let _ = js::set(theme);
+    #[cfg(not(feature = "web"))]
+    let _ = theme;
+}
+
+#[component]
+pub fn ThemePicker() -> Element {
+    let mut theme = use_signal(|| "system".to_owned());
+    // The choice lives in the browser: read it once the page runs there.
+    use_effect(move || theme.set(stored()));
+    rsx! {
+        fieldset { class: "choices",
+            legend { class: "field-label", "Theme" }
+            for (value, label) in CHOICES {
+                label { class: "choice",
+                    input {
+                        r#type: "radio",
+                        name: "theme",
+                        value,
+                        checked: theme() == value,
+                        onchange: move |_| {
+                            store(value);
+                            theme.set(value.to_owned());
+                        },
+                    }
+                    span { "{label}" }
+                }
+            }
+        }
+    }
+}
