@@ -16,7 +16,7 @@ DX_VERSION := 0.7.10
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 BUNDLE := $(CARGO_TARGET_DIR)/dx/parlor/release/web
 SERVER := $(BUNDLE)/server
-SOURCES := $(shell find src assets public migration/src -type f) Cargo.toml Cargo.lock Dioxus.toml migration/Cargo.toml
+SOURCES := $(shell find src assets public migration/src -type f) index.html Cargo.toml Cargo.lock Dioxus.toml migration/Cargo.toml
 
 IP ?= 127.0.0.1
 PORT ?= 8080
@@ -24,7 +24,7 @@ DATA_DIR ?= $(CURDIR)/data
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-e2e setup-s3 build unit api api-sqlite api-postgres api-s3 e2e lint clean-data deploy-check bench-smoke
+.PHONY: run test setup setup-e2e setup-s3 setup-fuzz build unit api api-sqlite api-postgres api-s3 e2e lint clean-data deploy-check bench-smoke lighthouse fuzz fuzz-build fuzz-long
 
 ## run: build what is missing, then serve on SQLite under ./data (honours IP, PORT, DATA_DIR, DATABASE_URL, REDIS_URL)
 run: build
@@ -32,7 +32,7 @@ run: build
 	IP="$(IP)" PORT="$(PORT)" DATA_DIR="$(abspath $(DATA_DIR))" "$(SERVER)"
 
 ## test: lint, unit, API on SQLite and PostgreSQL, then Playwright against the release build
-test: setup setup-s3 lint deploy-check unit api bench-smoke e2e
+test: setup setup-s3 lint deploy-check unit api bench-smoke fuzz e2e
 	@echo "All layers passed."
 
 ## setup: install the toolchain, skipping whatever is already present
@@ -45,7 +45,7 @@ setup:
 
 setup-e2e:
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
-	@[ -d e2e/node_modules/@playwright/test ] || (cd e2e && npm ci --no-audit --no-fund)
+	@[ e2e/node_modules/.package-lock.json -nt e2e/package-lock.json ] || (cd e2e && npm ci --no-audit --no-fund)
 
 ## build: the release server and the web client, rebuilt only when sources changed
 # The bundle records a hash of the sources it was built from: unlike file times, that stays
@@ -81,7 +81,9 @@ api-sqlite:
 	PARLOR_TEST_DB=sqlite cargo test --features server --test api --test media_limits 2>&1 | tee "$(CARGO_TARGET_DIR)/api-sqlite.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-sqlite.log")
 
-api-postgres:
+# The resilience tests include the crash test (SQLite and PostgreSQL) and the outage tests; the
+# storage outage runs its own moto, which setup-s3 installs.
+api-postgres: setup-s3
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
 	PARLOR_TEST_DB=postgres PARLOR_TEST_PG_URL="$(PG_URL)" cargo test --features server --test api --test media_limits --test resilience 2>&1 | tee "$(CARGO_TARGET_DIR)/api-postgres.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/api-postgres.log")
@@ -107,6 +109,14 @@ e2e: build setup-e2e
 ## bench-page: the page scenario of BENCHMARKS.md (cold load to first message painted, first-visit size)
 bench-page: build setup-e2e
 	cd e2e && PARLOR_SERVER="$(SERVER)" PARLOR_E2E_TESTS=./bench PARLOR_E2E_PORT=18099 npx playwright test
+
+## lighthouse: Lighthouse scores for the chat page of a signed-in user (recorded in BENCHMARKS.md)
+lighthouse: build setup-e2e
+	@data=$$(mktemp -d); \
+	IP=127.0.0.1 PORT=18095 DATA_DIR=$$data LIMIT_ANON_PER_MINUTE=0 LIMIT_API_PER_MINUTE=0 LIMIT_MESSAGES_PER_SECOND=0 RUST_LOG=warn "$(SERVER)" & pid=$$!; \
+	trap 'kill $$pid; rm -rf $$data' EXIT; \
+	for i in $$(seq 50); do curl -sf http://127.0.0.1:18095/health >/dev/null && break; sleep 0.2; done; \
+	cd e2e && PARLOR_URL=http://127.0.0.1:18095 CHROME_PATH=/usr/bin/chromium node lighthouse.mjs
 
 ## deploy-check: validate compose.yaml with Docker Compose where it is installed (the api tests check the rest)
 # Throwaway values stand in for the secrets that .env would give.
@@ -134,6 +144,44 @@ bench-smoke:
 	for _ in $$(seq 150); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.2; done; \
 	"$(CARGO_TARGET_DIR)/debug/chat-bench" --target http://127.0.0.1:$$port --server-pid $$server --check --quiet $(BENCH_SMOKE_ARGS) \
 		|| { status=$$?; echo "--- server log (last 30 lines)"; tail -n 30 "$$data/server.log"; exit $$status; }
+
+## fuzz: each fuzz target for FUZZ_SECONDS (25 s); fails on a panic, an allocation over the
+## limits or a broken property, and prints the executions. fuzz-long: 10 minutes each by default.
+# Without a sanitizer (-s none) cargo-fuzz needs no -Z flag and stable Rust builds it; the
+# upload target enforces the memory limits itself. FUZZ_SANITIZER=address adds -Zsanitizer,
+# which RUSTC_BOOTSTRAP=1 lets the stable compiler take, in a target dir of its own.
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_TARGETS := formatting upload_sniff live_frame
+FUZZ_SECONDS ?= 25
+FUZZ_SANITIZER ?= none
+FUZZ_TARGET_DIR := $(CARGO_TARGET_DIR)/fuzz$(if $(filter none,$(FUZZ_SANITIZER)),,-$(FUZZ_SANITIZER))
+FUZZ_CARGO := $(if $(filter none,$(FUZZ_SANITIZER)),,RUSTC_BOOTSTRAP=1 )cargo fuzz
+FUZZ_BUILD_FLAGS := --fuzz-dir fuzz --sanitizer $(FUZZ_SANITIZER) --target-dir "$(FUZZ_TARGET_DIR)"
+# Messages are at most 10,000 characters; frames at most 64 KiB; uploads are cut at 8 KiB to keep
+# mutations quick (a few KiB already declare the largest pictures).
+FUZZ_OPTIONS_formatting := -max_len=12000 -timeout=10
+FUZZ_OPTIONS_upload_sniff := -max_len=8192 -timeout=30 -rss_limit_mb=1024 -malloc_limit_mb=160
+FUZZ_OPTIONS_live_frame := -max_len=65536 -timeout=10
+
+setup-fuzz:
+	@cargo fuzz --version 2>/dev/null | grep -q "^cargo-fuzz $(CARGO_FUZZ_VERSION)$$" || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked
+
+fuzz: $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+
+fuzz-build: setup-fuzz
+	$(FUZZ_CARGO) build $(FUZZ_BUILD_FLAGS)
+
+# New inputs go to fuzz/corpus-generated (ignored by git); fuzz/corpus holds the seeds.
+fuzz-run-%: fuzz-build
+	@mkdir -p "fuzz/corpus-generated/$*"
+	@echo "fuzzing $* for $(FUZZ_SECONDS) s (log: $(FUZZ_TARGET_DIR)/$*.log)"
+	@$(FUZZ_CARGO) run $(FUZZ_BUILD_FLAGS) $* "fuzz/corpus-generated/$*" "fuzz/corpus/$*" -- \
+		-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_OPTIONS_$*) > "$(FUZZ_TARGET_DIR)/$*.log" 2>&1 \
+		|| { tail -n 40 "$(FUZZ_TARGET_DIR)/$*.log"; echo "fuzz target $* failed; the input is in fuzz/artifacts/$*/"; exit 1; }
+	@echo "  $*: $$(sed -n 's/^stat::number_of_executed_units: *//p' "$(FUZZ_TARGET_DIR)/$*.log") executions, no crash"
+
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SECONDS=$(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 
 clean-data:
 	rm -rf "$(DATA_DIR)"

@@ -1,4 +1,5 @@
-//! The root component, the routes, and the document head.
+//! The root component and the routes. The static head (viewport, manifest, icons, pwa.js)
+//! is in index.html, which dx turns into the page template.
 
 use crate::views::{AppShell, ChatPage, ContactsPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage, SettingsPage};
 use uuid::Uuid;
@@ -30,18 +31,15 @@ pub enum Route {
 }
 
 const STYLES: Asset = asset!("/assets/main.css");
-const ICON: Asset = asset!("/assets/icon.svg");
 
 #[component]
 pub fn App() -> Element {
     // Flips once the WASM client has hydrated the page; browser tests wait for it.
+    crate::ui::document::use_csp_safe_document();
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
     rsx! {
         document::Title { "Parlor" }
-        document::Meta { name: "color-scheme", content: "light dark" }
-        document::Meta { name: "theme-color", content: "#2f6fed" }
-        document::Link { rel: "icon", href: ICON, r#type: "image/svg+xml" }
         document::Stylesheet { href: STYLES }
         Router::<Route> {}
         span { id: "hydrated", hidden: true, "data-ready": "{hydrated}" }

@@ -64,6 +64,11 @@ impl AppError {
         Self::new(500, "internal", "Something went wrong on our side. Please try again.")
     }
 
+    /// A dependency (database, storage) did not answer in time; trying again later may work.
+    pub fn unavailable() -> Self {
+        Self::new(503, "unavailable", "The service is briefly unavailable. Please try again shortly.")
+    }
+
     /// What a client sees when the server could not be reached at all.
     pub fn network(detail: impl std::fmt::Display) -> Self {
         Self::new(0, "network", format!("Cannot reach the server ({detail})."))
@@ -105,6 +110,10 @@ mod server_impls {
 
     impl From<sea_orm::DbErr> for AppError {
         fn from(err: sea_orm::DbErr) -> Self {
+            if not_answering(&err) {
+                tracing::warn!(error = %err, "database unavailable");
+                return AppError::unavailable();
+            }
             tracing::error!(error = %err, "database error");
             AppError::internal()
         }
@@ -112,8 +121,28 @@ mod server_impls {
 
     impl From<anyhow::Error> for AppError {
         fn from(err: anyhow::Error) -> Self {
+            if err.chain().filter_map(|e| e.downcast_ref::<sea_orm::DbErr>()).any(not_answering) {
+                tracing::warn!(error = format!("{err:#}"), "database unavailable");
+                return AppError::unavailable();
+            }
             tracing::error!(error = format!("{err:#}"), "internal error");
             AppError::internal()
+        }
+    }
+
+    /// The database did not answer (no connection in time, connection lost, statement timed
+    /// out), as opposed to refusing a statement: the first is worth a retry, the second a bug.
+    fn not_answering(err: &sea_orm::DbErr) -> bool {
+        use sea_orm::{DbErr, RuntimeErr, sqlx};
+        match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+                // PostgreSQL's query_canceled: what the statement timeout raises.
+                sqlx::Error::Database(db) => db.code().as_deref() == Some("57014"),
+                _ => false,
+            },
+            _ => false,
         }
     }
 }
@@ -127,6 +156,20 @@ mod tests {
         let err = AppError::rate_limited(0);
         assert_eq!(err.status, 429);
         assert_eq!(err.retry_after, Some(1));
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn a_database_that_does_not_answer_is_unavailable_not_broken() {
+        use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, sqlx};
+        let timed_out = DbErr::ConnectionAcquire(ConnAcquireErr::Timeout);
+        assert_eq!(AppError::from(timed_out).status, 503);
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let lost = DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(sqlx::Error::Io(reset))));
+        assert_eq!(AppError::from(anyhow::Error::new(lost).context("loading chats")).status, 503);
+        let refused = DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(sqlx::Error::RowNotFound)));
+        assert_eq!(AppError::from(refused).status, 500);
+        assert_eq!(AppError::from(DbErr::RecordNotInserted).status, 500);
     }
 
     #[test]

@@ -25,6 +25,15 @@ pub async fn delete(path: &str) -> Result<(), AppError> {
     send("DELETE", path, None).await.map(|_| ())
 }
 
+/// DELETE with a JSON body, for routes that name what to delete in it.
+pub async fn delete_with<B: Serialize>(path: &str, body: &B) -> Result<(), AppError> {
+    send("DELETE", path, Some(encode(body)?)).await.map(|_| ())
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, AppError> {
+    decode(send("PUT", path, Some(encode(body)?)).await?)
+}
+
 fn encode<B: Serialize>(body: &B) -> Result<String, AppError> {
     serde_json::to_string(body).map_err(|e| AppError::bad_request("invalid_body", e.to_string()))
 }
@@ -41,6 +50,7 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
     let method = match method {
         "POST" => Method::POST,
         "PATCH" => Method::PATCH,
+        "PUT" => Method::PUT,
         "DELETE" => Method::DELETE,
         _ => Method::GET,
     };

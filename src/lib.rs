@@ -9,6 +9,8 @@ pub mod error;
 pub mod http;
 pub mod media;
 pub mod messages;
+pub mod offline;
+pub mod push;
 pub mod realtime;
 pub mod search;
 pub mod ui;

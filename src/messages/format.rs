@@ -23,17 +23,18 @@ const MAX_DEPTH: usize = 8;
 fn parse_range(chars: &[char], depth: usize) -> Vec<Span> {
     let mut out = Vec::new();
     let mut text = String::new();
+    let mut scanned = Scanned::new(if depth >= MAX_DEPTH { 0 } else { chars.len() });
     let mut i = 0;
     while i < chars.len() {
         let rest = &chars[i..];
         let parsed = if depth >= MAX_DEPTH {
             None
         } else if rest.starts_with(&['`']) {
-            closing(rest, "`", 1).map(|end| (Span::Code(rest[1..end].iter().collect()), end + 1))
+            closing(chars, i, Marker::Code, &mut scanned).map(|end| (Span::Code(rest[1..end].iter().collect()), end + 1))
         } else if rest.starts_with(&['*', '*']) {
-            closing(rest, "**", 2).map(|end| (Span::Bold(parse_range(&rest[2..end], depth + 1)), end + 2))
+            closing(chars, i, Marker::Bold, &mut scanned).map(|end| (Span::Bold(parse_range(&rest[2..end], depth + 1)), end + 2))
         } else if rest.starts_with(&['*']) && !rest.starts_with(&['*', '*']) {
-            closing(rest, "*", 1).map(|end| (Span::Italic(parse_range(&rest[1..end], depth + 1)), end + 1))
+            closing(chars, i, Marker::Italic, &mut scanned).map(|end| (Span::Italic(parse_range(&rest[1..end], depth + 1)), end + 1))
         } else if at_word_start(chars, i) {
             link(rest).map(|len| (Span::Link(rest[..len].iter().collect()), len))
         } else {
@@ -59,18 +60,61 @@ fn parse_range(chars: &[char], depth: usize) -> Vec<Span> {
     out
 }
 
-/// Index of the closing marker after a non-empty, non-space-padded body.
-fn closing(rest: &[char], marker: &str, open: usize) -> Option<usize> {
-    let marker: Vec<char> = marker.chars().collect();
-    let body_start = open;
+#[derive(Clone, Copy)]
+enum Marker {
+    Code,
+    Bold,
+    Italic,
+}
+
+impl Marker {
+    fn chars(self) -> &'static [char] {
+        match self {
+            Marker::Code => &['`'],
+            Marker::Bold => &['*', '*'],
+            Marker::Italic => &['*'],
+        }
+    }
+}
+
+/// Positions of one range that a search for a closing marker has already passed, per marker.
+/// A search depends only on where it stands, and the parser moves on past any closer it
+/// finds, so a later search reaching a passed position can only fail the same way: it stops
+/// there. Each position is passed at most once per marker, which keeps hostile input (thousands
+/// of `*a ` that never close) linear; searching afresh from every opener was quadratic.
+struct Scanned(Vec<u8>);
+
+impl Scanned {
+    fn new(len: usize) -> Self {
+        Self(vec![0; len])
+    }
+
+    /// Marks `at` for `marker`; false when it was already marked.
+    fn first_visit(&mut self, at: usize, marker: Marker) -> bool {
+        let bit = 1 << marker as u8;
+        let fresh = self.0[at] & bit == 0;
+        self.0[at] |= bit;
+        fresh
+    }
+}
+
+/// For the opener at `chars[at]`: the index, counted from `at`, of the closing marker after a
+/// non-empty, non-space-padded body.
+fn closing(chars: &[char], at: usize, marker: Marker, scanned: &mut Scanned) -> Option<usize> {
+    let rest = &chars[at..];
+    let marker_chars = marker.chars();
+    let body_start = marker_chars.len();
     if rest.get(body_start).is_none_or(|c| c.is_whitespace()) {
         return None;
     }
     let mut j = body_start + 1;
-    while j + marker.len() <= rest.len() {
-        if rest[j..j + marker.len()] == marker[..] && !rest[j - 1].is_whitespace() {
+    while j + marker_chars.len() <= rest.len() {
+        if !scanned.first_visit(at + j, marker) {
+            return None;
+        }
+        if rest[j..j + marker_chars.len()] == *marker_chars && !rest[j - 1].is_whitespace() {
             // `**` must not be read as the end of an italic span.
-            let doubled = marker.len() == 1 && marker[0] == '*' && rest.get(j + 1) == Some(&'*');
+            let doubled = matches!(marker, Marker::Italic) && rest.get(j + 1) == Some(&'*');
             if !doubled {
                 return Some(j);
             }
@@ -95,7 +139,9 @@ fn link(rest: &[char]) -> Option<usize> {
     } else {
         return None;
     };
-    let mut len = rest.iter().take_while(|c| !c.is_whitespace() && !matches!(c, '<' | '>' | '"')).count();
+    // Control characters are never part of a URL; left in, a NUL would turn into U+FFFD in
+    // the href while vanishing from the text, so the link would not go where it reads.
+    let mut len = rest.iter().take_while(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | '"')).count();
     while len > scheme && matches!(rest[len - 1], '.' | ',' | ')' | '!' | '?' | ';' | ':' | '\'' | ']') {
         len -= 1;
     }
@@ -161,6 +207,13 @@ mod tests {
     }
 
     #[test]
+    fn links_end_at_control_characters() {
+        assert_eq!(parse("http://\0"), vec![t("http://\0")]);
+        assert_eq!(parse("https://a.b/c\u{7}d"), vec![Link("https://a.b/c".into()), t("\u{7}d")]);
+        assert_eq!(parse("https://a.b/\u{85}x"), vec![Link("https://a.b/".into()), t("\u{85}x")]);
+    }
+
+    #[test]
     fn markup_and_script_links_are_only_text() {
         assert_eq!(parse("<script>alert(1)</script>"), vec![t("<script>alert(1)</script>")]);
         assert_eq!(parse("<img src=x onerror=alert(1)>"), vec![t("<img src=x onerror=alert(1)>")]);
@@ -180,3 +233,6 @@ mod tests {
         assert_eq!(plain_text("**Hi** *there* `x` https://a.b"), "Hi there x https://a.b");
     }
 }
+
+#[cfg(test)]
+mod linear;

@@ -1,6 +1,10 @@
 //! Settings: the only code that reads the environment or files. Every setting is a flag
 //! with an environment variable of the same name (upper case); flags win over the environment.
 
+mod timeouts;
+
+pub use timeouts::Timeouts;
+
 use anyhow::{Context, bail};
 use clap::Parser;
 use std::io::Write;
@@ -37,6 +41,9 @@ pub struct Settings {
     /// The URL people open, e.g. https://chat.example.com. https makes cookies Secure.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Web apps on other origins that may call the API with a bearer token (comma-separated).
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',', value_parser = super::cors::parse_origin)]
+    pub cors_origins: Vec<String>,
     /// Folder with the built web client (index.html, wasm, assets); next to the binary by default.
     #[arg(long, env = "DIOXUS_PUBLIC_PATH")]
     pub public_dir: Option<PathBuf>,
@@ -79,6 +86,17 @@ pub struct Settings {
     /// Path-style bucket URLs (MinIO needs them); virtual-host style when false.
     #[arg(long, env = "S3_PATH_STYLE", default_value_t = true, action = clap::ArgAction::Set)]
     pub s3_path_style: bool,
+    /// Base64url of the 32-byte P-256 private key that signs Web Push requests (VAPID); every
+    /// instance of a deployment needs the same one. Generated in DATA_DIR when unset.
+    #[arg(long, env = "VAPID_PRIVATE_KEY", hide_env_values = true)]
+    pub vapid_private_key: Option<String>,
+    /// Who push services may contact about this server's notifications (mailto: or https:);
+    /// PUBLIC_URL when it is https, else mailto:admin@localhost.
+    #[arg(long, env = "PUSH_SUBJECT")]
+    pub push_subject: Option<String>,
+    /// Accept http:// and private-address push endpoints (only for tests and local push services).
+    #[arg(long, env = "PUSH_ALLOW_HTTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub push_allow_http: bool,
     /// Image uploads processed at once; each may hold up to ~200 MB while decoding.
     #[arg(long, env = "MEDIA_WORKERS", default_value_t = 2)]
     pub media_workers: usize,
@@ -88,12 +106,16 @@ pub struct Settings {
     /// Log filter, e.g. info or parlor=debug,tower_http=info.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
+    #[command(flatten)]
+    pub timeouts: Timeouts,
 }
 
 /// Where S3 storage is and how to sign in to it.
 #[derive(Debug, Clone)]
 pub struct S3Settings {
     pub endpoint: Option<String>,
+    /// Longest one call may take, retries included.
+    pub timeout: std::time::Duration,
     pub bucket: String,
     pub region: String,
     pub access_key_id: String,
@@ -105,6 +127,8 @@ pub struct S3Settings {
 pub struct Secrets {
     pub cookie_key: Vec<u8>,
     pub jwt_key: Vec<u8>,
+    /// The VAPID private key: a P-256 scalar, 32 bytes big-endian.
+    pub vapid_key: Vec<u8>,
 }
 
 impl Settings {
@@ -143,7 +167,12 @@ impl Settings {
         if self.access_token_ttl == 0 || self.session_ttl == 0 {
             bail!("ACCESS_TOKEN_TTL and SESSION_TTL must be positive");
         }
-        Ok(())
+        if let Some(subject) = &self.push_subject
+            && !(subject.starts_with("mailto:") || subject.starts_with("https://"))
+        {
+            bail!("PUSH_SUBJECT must start with mailto: or https://");
+        }
+        self.timeouts.check()
     }
 
     pub fn database_url(&self) -> String {
@@ -157,6 +186,7 @@ impl Settings {
     pub fn s3(&self) -> Option<S3Settings> {
         Some(S3Settings {
             endpoint: self.s3_endpoint.clone(),
+            timeout: self.timeouts.s3,
             bucket: self.s3_bucket.clone()?,
             region: self.s3_region.clone(),
             access_key_id: self.s3_access_key_id.clone()?,
@@ -168,6 +198,17 @@ impl Settings {
     /// Cookies get the Secure flag when the public URL is https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// The VAPID subject push services see: PUSH_SUBJECT, else an https PUBLIC_URL.
+    pub fn push_subject(&self) -> String {
+        if let Some(subject) = &self.push_subject {
+            return subject.clone();
+        }
+        match self.public_url.as_deref().filter(|u| u.starts_with("https://")) {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => "mailto:admin@localhost".to_owned(),
+        }
     }
 
     /// Where the built web client lives, if it was built.
@@ -192,7 +233,14 @@ impl Settings {
             Some(b64) => decode_key(b64, 32, "JWT_SECRET")?,
             None => file_key(&dir.join("jwt.key"), 64)?,
         };
-        Ok(Secrets { cookie_key, jwt_key })
+        let vapid_key = match &self.vapid_private_key {
+            Some(b64) => decode_vapid_key(b64)?,
+            None => file_key(&dir.join("vapid.key"), VAPID_KEY_LEN)?,
+        };
+        if vapid_key.len() != VAPID_KEY_LEN {
+            bail!("{} is not {VAPID_KEY_LEN} bytes long; delete it to regenerate", dir.join("vapid.key").display());
+        }
+        Ok(Secrets { cookie_key, jwt_key, vapid_key })
     }
 }
 
@@ -207,11 +255,27 @@ fn decode_key(b64: &str, min_len: usize, name: &str) -> anyhow::Result<Vec<u8>> 
     Ok(key)
 }
 
+/// A P-256 private key (scalar) is 32 bytes.
+const VAPID_KEY_LEN: usize = 32;
+
+/// VAPID keys are passed around as base64url (as web-push tools print them); padding is optional.
+fn decode_vapid_key(b64: &str) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine;
+    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(b64.trim().trim_end_matches('='))
+        .context("VAPID_PRIVATE_KEY is not valid base64url")?;
+    if key.len() != VAPID_KEY_LEN {
+        bail!("VAPID_PRIVATE_KEY must decode to {VAPID_KEY_LEN} bytes");
+    }
+    Ok(key)
+}
+
 /// Reads a key file, or creates it with fresh random bytes, readable by the owner only.
 fn file_key(path: &Path, len: usize) -> anyhow::Result<Vec<u8>> {
     match std::fs::read(path) {
         Ok(key) if key.len() >= len => return Ok(key),
-        Ok(_) => bail!("{} is shorter than {len} bytes; delete it to regenerate", path.display()),
+        // Another process sharing this folder created it and is still writing it.
+        Ok(_) => return wait_for_key(path, len),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
@@ -260,6 +324,65 @@ mod tests {
         let mode = std::fs::metadata(dir.join("secrets/jwt.key")).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn replicas_starting_together_on_one_folder_agree_on_the_secrets() {
+        // Each thread plays a process on first start: one creates each key file, the others may
+        // find it empty or half written and must wait for it instead of giving up.
+        for round in 0..20 {
+            let dir = std::env::temp_dir().join(format!("parlor-race-{}-{round}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let start = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let threads: Vec<_> = (0..6)
+                .map(|_| {
+                    let (settings, start) = (settings_in(&dir), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        settings.secrets().map(|s| (s.cookie_key, s.jwt_key, s.vapid_key)).map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            let keys: Vec<_> = threads.into_iter().map(|t| t.join().unwrap().expect("every replica starts")).collect();
+            assert!(keys.windows(2).all(|w| w[0] == w[1]), "one set of secrets");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    #[test]
+    fn the_vapid_key_is_generated_once_kept_private_and_reused_unless_given() {
+        let dir = std::env::temp_dir().join(format!("parlor-vapid-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let settings = settings_in(&dir);
+        let first = settings.secrets().unwrap();
+        assert_eq!(first.vapid_key.len(), 32);
+        assert_eq!(settings.secrets().unwrap().vapid_key, first.vapid_key, "reused on restart");
+        let mode = std::fs::metadata(dir.join("secrets/vapid.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        let given = Settings::from_args([
+            "--data-dir".to_owned(),
+            dir.display().to_string(),
+            "--vapid-private-key".to_owned(),
+            "RS0WdYWWo1HajXg3NZR1olzCf31i-ZBGDkFyCs7j1jw".to_owned(),
+        ])
+        .unwrap();
+        let key = given.secrets().unwrap().vapid_key;
+        assert_eq!(key.len(), 32);
+        assert_ne!(key, first.vapid_key, "the setting wins over the file");
+        let short = Settings::from_args(["--data-dir".to_owned(), dir.display().to_string(), "--vapid-private-key".to_owned(), "c2hvcnQ".to_owned()]);
+        assert!(short.unwrap().secrets().is_err(), "a key that is not 32 bytes is refused");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_push_subject_comes_from_the_setting_or_an_https_public_url() {
+        assert_eq!(settings_in(Path::new("/tmp/x")).push_subject(), "mailto:admin@localhost");
+        let public = Settings::from_args(["--public-url".to_owned(), "https://chat.example.com/".to_owned()]).unwrap();
+        assert_eq!(public.push_subject(), "https://chat.example.com");
+        let given = Settings::from_args(["--push-subject".to_owned(), "mailto:ops@example.com".to_owned()]).unwrap();
+        assert_eq!(given.push_subject(), "mailto:ops@example.com");
+        assert!(Settings::from_args(["--push-subject".to_owned(), "ops@example.com".to_owned()]).is_err());
     }
 
     #[test]

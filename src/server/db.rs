@@ -14,12 +14,18 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating {}", settings.data_dir.display()))?;
     }
+    let timeouts = &settings.timeouts;
     let mut options = ConnectOptions::new(url);
+    // Taking a pooled connection checks it first, and opening one happens within the same
+    // wait: a database that stopped answering costs a request this long, then a 503.
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(timeouts.db_acquire)
+        .acquire_timeout(timeouts.db_acquire)
         .max_connections(if sqlite { 8 } else { 20 });
+    if !sqlite && !timeouts.db_statement.is_zero() {
+        options.statement_timeout(timeouts.db_statement);
+    }
     if sqlite {
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -32,7 +38,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     if sqlite {
         Migrator::up(&db, None).await.context("running migrations")?;
     } else {
-        migrate_one_at_a_time(&settings.database_url(), &db).await?;
+        migrate_one_at_a_time(&settings.database_url(), timeouts.db_acquire).await?;
     }
     Ok(db)
 }
@@ -42,13 +48,15 @@ const MIGRATION_LOCK: i64 = 0x7061_726c_6f72;
 
 /// Several instances starting together on PostgreSQL: the first to take a session advisory
 /// lock migrates, the others wait for it and then find nothing left to do.
-async fn migrate_one_at_a_time(url: &str, db: &DatabaseConnection) -> anyhow::Result<()> {
-    // A connection of its own: the lock belongs to the session that took it.
+async fn migrate_one_at_a_time(url: &str, acquire: Duration) -> anyhow::Result<()> {
+    // A connection of its own: the lock belongs to the session that took it. It migrates too,
+    // free of the statement timeout (a migration may rightly take long, and so may the wait for
+    // the lock while another instance migrates).
     let mut lock_options = ConnectOptions::new(url.to_owned());
-    lock_options.sqlx_logging(false).max_connections(1).min_connections(1);
+    lock_options.sqlx_logging(false).max_connections(1).min_connections(1).connect_timeout(acquire);
     let lock = Database::connect(lock_options).await.context("connecting for the migration lock")?;
     lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await.context("taking the migration lock")?;
-    let migrated = Migrator::up(db, None).await.context("running migrations");
+    let migrated = Migrator::up(&lock, None).await.context("running migrations");
     let _ = lock.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
     let _ = lock.close().await;
     migrated

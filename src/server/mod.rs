@@ -1,9 +1,11 @@
 //! Server-only platform: settings, state, database, HTTP wiring, telemetry.
 pub mod config;
+pub mod cors;
 pub mod counters;
 pub mod db;
 pub mod entity;
 pub mod extract;
+pub mod headers;
 pub mod health;
 pub mod openapi;
 pub mod proxy;
@@ -84,11 +86,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
         Some(client) => {
             // Fail fast while Redis is away: callers fall back (limits count locally, live
             // frames wait for the resync) instead of holding requests for seconds.
+            let wait = settings.timeouts.redis;
             let config = redis::aio::ConnectionManagerConfig::new()
                 .set_number_of_retries(1)
-                .set_max_delay(std::time::Duration::from_millis(500))
-                .set_connection_timeout(Some(std::time::Duration::from_millis(500)))
-                .set_response_timeout(Some(std::time::Duration::from_millis(500)));
+                .set_max_delay(wait)
+                .set_connection_timeout(Some(wait))
+                .set_response_timeout(Some(wait));
             let manager = redis::aio::ConnectionManager::new_with_config(client.clone(), config);
             Some(manager.await.context("connecting to Redis")?)
         }
@@ -97,7 +100,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     let channel = format!("{}:live", settings.redis_prefix);
     let storage = storage::connect(settings.s3().as_ref(), &settings.data_dir).await.context("connecting to storage")?;
     let bind = format!("{}:{}", settings.ip, settings.port);
-    let state = AppState::new(settings, &secrets, db, redis, storage);
+    let state = AppState::new(settings, &secrets, db, redis, storage).context("setting up")?;
     if let (Some(client), Some(publisher)) = (redis_client, state.redis.clone()) {
         // Take traffic once frames from the other instances arrive; if Redis is slow to
         // answer, serve anyway (live delivery across instances catches up when it does).
@@ -118,6 +121,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     });
     spawn_cleanup(state.clone());
     state.presence.clone().spawn_heartbeat(state.hub.clone());
+    state.visibility.clone().spawn_heartbeat(state.hub.clone());
     spawn_presence_sweep(state.clone());
     crate::realtime::server::deliveries::spawn_flush(state.clone());
 

@@ -6,6 +6,7 @@ use crate::contacts::server::routes as contacts;
 use crate::messages::server::routes as messages;
 use crate::media::server::routes as media;
 use crate::realtime::server::routes as live;
+use crate::push::server::routes as push;
 use crate::search::server::routes as search;
 use crate::error::ErrorBody;
 use axum::Json;
@@ -21,7 +22,7 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
         auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me, auth::search_users, auth::get_user,
         chats::list_chats, chats::open_direct, chats::create_group, chats::get_chat, chats::get_chat_by_slug,
         chats::update_chat, chats::delete_chat, chats::add_members, chats::remove_member, chats::change_role,
-        chats::leave, chats::mark_read,
+        chats::leave, chats::mark_read, chats::mute_chat,
         messages::history, messages::send, messages::get_message, messages::edit, messages::delete_message,
         messages::edits, messages::receipts, messages::react, messages::unreact,
         media::upload, media::original, media::medium, media::thumbnail,
@@ -29,6 +30,7 @@ use utoipa::openapi::{ResponseBuilder, OpenApi as Document};
         contacts::remove_contact, contacts::block_user, contacts::unblock_user,
         live::websocket, live::events,
         search::search_messages,
+        push::push_key, push::subscribe, push::unsubscribe, push::get_settings, push::put_settings,
         super::health::live, super::health::ready, super::health::metrics, serve,
     ),
     components(schemas(ErrorBody)),

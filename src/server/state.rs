@@ -8,7 +8,9 @@ use super::storage::SharedStorage;
 use crate::messages::server::order::ChatGates;
 use crate::realtime::server::deliveries::Deliveries;
 use crate::realtime::server::hub::Hub;
+use crate::push::server::sender::Pusher;
 use crate::realtime::server::presence::Presence;
+use crate::realtime::server::visibility::Visibility;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -30,6 +32,10 @@ pub struct AppState {
     pub deliveries: Arc<Deliveries>,
     /// Who is connected on any instance.
     pub presence: Arc<Presence>,
+    /// Who has the app in view on any instance (they get no push).
+    pub visibility: Arc<Visibility>,
+    /// Sends Web Push notifications.
+    pub push: Arc<Pusher>,
     /// Image bytes: local disk or S3.
     pub storage: SharedStorage,
     /// Bounds how many uploads decode at once, and so the memory images can take.
@@ -43,11 +49,13 @@ impl AppState {
         db: DatabaseConnection,
         redis: Option<redis::aio::ConnectionManager>,
         storage: SharedStorage,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
         let settings_media_workers = settings.media_workers;
         let shared = redis.clone().map(|conn| Counters::new(conn, &settings.redis_prefix));
         let presence_ttl = std::time::Duration::from_secs(settings.presence_ttl);
         let presence = Arc::new(Presence::new(redis.clone(), &settings.redis_prefix, presence_ttl));
+        let visibility = Arc::new(Visibility::new(redis.clone(), &settings.redis_prefix, presence_ttl));
+        let push = Arc::new(Pusher::new(&settings, &secrets.vapid_key)?);
         let login_throttle = LoginThrottle::new(settings.limit_login_failures, shared.clone());
         let rate_limiter = RateLimiter::new(
             settings.limit_api_per_minute,
@@ -55,7 +63,7 @@ impl AppState {
             settings.limit_messages_per_second,
             shared,
         );
-        Self {
+        Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secrets.jwt_key, settings.access_token_ttl)),
             settings: Arc::new(settings),
             db,
@@ -67,8 +75,10 @@ impl AppState {
             deliveries: Arc::default(),
             send_gates: Arc::default(),
             presence,
+            visibility,
+            push,
             storage,
             media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),
-        }
+        })
     }
 }

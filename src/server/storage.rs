@@ -121,12 +121,20 @@ pub struct S3Storage {
 impl S3Storage {
     /// Connects and makes sure the bucket exists (MinIO and test servers start empty).
     pub async fn connect(s3: &S3Settings) -> anyhow::Result<Self> {
-        use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+        use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, timeout::TimeoutConfig};
         let credentials = Credentials::new(&s3.access_key_id, &s3.secret_access_key, None, None, "parlor-settings");
+        // The SDK waits for an answer forever by default: a bucket that takes connections and
+        // never replies would hold every image request (and the start) for good.
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(s3.timeout)
+            .operation_attempt_timeout(s3.timeout)
+            .operation_timeout(s3.timeout)
+            .build();
         let mut config = aws_sdk_s3::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(s3.region.clone()))
             .credentials_provider(credentials)
+            .timeout_config(timeouts)
             .force_path_style(s3.path_style);
         if let Some(endpoint) = &s3.endpoint {
             config = config.endpoint_url(endpoint);

@@ -2,6 +2,7 @@
 //! live frames reach connections held by another instance, exactly once.
 use crate::helpers::{TestApp, redis_url, spawn_with};
 use crate::live_client::Ws;
+use crate::push_service::{Browser, PushService};
 use serde_json::json;
 use std::time::Duration;
 
@@ -150,4 +151,40 @@ async fn a_stopping_instance_asks_its_clients_to_reconnect() {
     stopping.await.unwrap().unwrap();
     // Another instance of the deployment takes the client.
     Ws::connect(&a.base, &alice).await;
+}
+
+#[tokio::test]
+async fn a_push_goes_out_once_and_only_while_no_instance_shows_the_app() {
+    let prefix = format!("parlor-test-{}", uuid::Uuid::now_v7().simple());
+    let a = spawn_with(&[("redis-url", &redis_url()), ("redis-prefix", &prefix), ("limit-messages-per-second", "0"), ("push-allow-http", "true")]).await;
+    let b = a.peer().await;
+    let b_base = format!("http://{}", b.addr);
+    let service = PushService::start().await;
+    let (_, alice, _) = a.user("alice").await;
+    let (bob_id, bob, _) = a.user("bob").await;
+    let (carol_id, carol, _) = a.user("carol").await;
+    let key_a = a.json_bearer("/api/push/key", &bob).await;
+    let key_b: serde_json::Value = a.program().get(format!("{b_base}/api/push/key")).bearer_auth(&bob).send().await.unwrap().json().await.unwrap();
+    assert_eq!(key_a, key_b, "every instance signs with the same key");
+    let bob_phone = Browser::new(&service, "bob");
+    let res = a.program().post(format!("{b_base}/api/push/subscriptions")).bearer_auth(&bob).json(&bob_phone.subscription()).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(a.post_bearer("/api/push/subscriptions", &carol, Browser::new(&service, "carol").subscription()).await.status(), 201);
+    let group = a.group(&alice, "Spread", &[&bob_id, &carol_id]).await;
+
+    // Bob looks at the app through instance B; Alice writes through A, which sends the pushes.
+    let mut tab = Ws::connect(&b_base, &bob).await;
+    a.say(&alice, &group, "seen on B").await;
+    service.wait_for("carol", 1).await;
+    service.settle().await;
+    assert!(service.hits("bob").is_empty(), "A knows Bob's tab on B is visible");
+
+    tab.send(json!({"type": "presence", "data": {"status": "away"}})).await;
+    tab.send(json!({"type": "ping", "data": {}})).await;
+    tab.next_of("pong").await.expect("pong");
+    a.say(&alice, &group, "hidden on B").await;
+    assert_eq!(bob_phone.open(&service.wait_for("bob", 1).await[0])["body"], "hidden on B");
+    service.settle().await;
+    assert_eq!(service.hits("bob").len(), 1, "one push, from one instance");
+    assert_eq!(service.hits("carol").len(), 2);
 }

@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Settings whose values must never be written in the repository.
-const SECRETS: [&str; 4] = ["COOKIE_SECRET", "JWT_SECRET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"];
+const SECRETS: [&str; 5] = ["COOKIE_SECRET", "JWT_SECRET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "VAPID_PRIVATE_KEY"];
 
 /// What every clustered deployment must give the app.
-const SCALE_OUT: [&str; 9] =
-    ["IP", "PORT", "PUBLIC_URL", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "COOKIE_SECRET", "JWT_SECRET", "S3_SECRET_ACCESS_KEY"];
+const SCALE_OUT: [&str; 10] = [
+    "IP", "PORT", "PUBLIC_URL", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "COOKIE_SECRET", "JWT_SECRET", "S3_SECRET_ACCESS_KEY", "VAPID_PRIVATE_KEY",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -3,10 +3,17 @@
 //! Redis gone for five seconds, every instance restarted in turn with SIGTERM.
 //! What must hold each time: every acknowledged message is stored exactly once, seqs have no
 //! gaps, and every member ends with exactly the server's history and never got a frame twice.
+//! crash.rs: one process killed again and again, on SQLite and on PostgreSQL. failfast.rs and
+//! storage_outage.rs: PostgreSQL, Redis or S3 silent or refusing, behind a forwarder.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cluster;
+mod crash;
+mod failfast;
+mod forwarder;
 mod member;
+mod outbox;
+mod storage_outage;
 
 use cluster::{Cluster, free_port};
 use member::{View, follow, history, send_all};

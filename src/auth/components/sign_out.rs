@@ -13,6 +13,8 @@ pub fn SignOutButton(#[props(default)] all: bool, #[props(default = "btn btn-gho
             onclick: move |_| async move {
                 // Whatever the answer, this device is done: the server forgets the cookie either way.
                 let _ = api::logout(all).await;
+                // What this device kept for the user goes with them.
+                crate::offline::wipe().await;
                 go_to("/login");
             },
             "{label}"

@@ -1,6 +1,7 @@
 //! CSRF protection for cookie-authenticated writes. Browsers say where a request comes
 //! from (Origin, Sec-Fetch-Site); a write from another site is refused. Requests with a
-//! bearer token carry no ambient credentials and pass.
+//! bearer token carry no ambient credentials and pass. The live endpoints use the same
+//! judgement (`from_other_origin`) for their handshakes, which are GETs.
 
 use crate::error::AppError;
 use axum::extract::Request;
@@ -19,22 +20,33 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn is_cross_site(headers: &HeaderMap) -> bool {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if get(header::AUTHORIZATION.as_str()).is_some_and(|v| v.to_ascii_lowercase().starts_with("bearer ")) {
-        return false;
-    }
-    if let Some(site) = get("sec-fetch-site")
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The browser says a page of another origin made this request: Sec-Fetch-Site is neither
+/// same-origin nor none, or Origin names another host:port than the one the request went to.
+/// A request that says nothing (a program, or an older browser's same-origin GET) is not.
+pub fn from_other_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = header(headers, "sec-fetch-site")
         && !matches!(site, "same-origin" | "none")
     {
         return true;
     }
-    let host = get(header::HOST.as_str());
-    match get(header::ORIGIN.as_str()) {
-        Some(origin) => authority(origin) != host,
-        // No Origin at all: fine for programs without cookies, refused when a cookie rides along.
-        None => get(header::COOKIE.as_str()).is_some() && get("sec-fetch-site").is_none(),
+    header(headers, header::ORIGIN.as_str()).is_some_and(|origin| authority(origin) != header(headers, header::HOST.as_str()))
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if header(headers, header::AUTHORIZATION.as_str()).is_some_and(|v| v.to_ascii_lowercase().starts_with("bearer ")) {
+        return false;
     }
+    if from_other_origin(headers) {
+        return true;
+    }
+    // No origin signal at all: fine for programs without cookies, refused when a cookie rides along.
+    header(headers, header::ORIGIN.as_str()).is_none()
+        && header(headers, "sec-fetch-site").is_none()
+        && header(headers, header::COOKIE.as_str()).is_some()
 }
 
 /// "https://host:port" → "host:port".
@@ -71,6 +83,16 @@ mod tests {
     #[test]
     fn cookie_writes_without_any_origin_signal_are_refused() {
         assert!(is_cross_site(&headers(&[("host", "chat.local"), ("cookie", "id=1")])));
+    }
+
+    #[test]
+    fn other_origins_are_told_apart_from_silence() {
+        assert!(from_other_origin(&headers(&[("host", "chat.local"), ("origin", "https://evil.example")])));
+        assert!(from_other_origin(&headers(&[("host", "chat.local"), ("origin", "https://chat.local.evil.example")])));
+        assert!(from_other_origin(&headers(&[("host", "chat.local"), ("origin", "http://chat.local"), ("sec-fetch-site", "same-site")])));
+        assert!(!from_other_origin(&headers(&[("host", "chat.local"), ("origin", "https://chat.local")])));
+        assert!(!from_other_origin(&headers(&[("host", "chat.local"), ("sec-fetch-site", "same-origin")])));
+        assert!(!from_other_origin(&headers(&[("host", "chat.local"), ("cookie", "id=1")])));
     }
 
     #[test]

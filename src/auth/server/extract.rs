@@ -39,8 +39,12 @@ struct Resolved(Option<Viewer>);
 /// The caller's address: the socket peer, or what a trusted proxy says (TRUSTED_PROXIES).
 pub fn client_ip(request: &Request, trusted: &[ipnet::IpNet]) -> String {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    crate::server::proxy::client_address(peer, forwarded, trusted)
+    // Some proxies add their own X-Forwarded-For line rather than extending the client's, and
+    // the client's line comes first: all lines in order, or the walk from the right would start
+    // at the client's. A line that is not text stops the walk there, like any other garbage.
+    let lines: Vec<&str> = request.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("?")).collect();
+    let forwarded = (!lines.is_empty()).then(|| lines.join(","));
+    crate::server::proxy::client_address(peer, forwarded.as_deref(), trusted)
 }
 
 fn bearer(request: &Request) -> Option<String> {
@@ -76,7 +80,16 @@ async fn find_viewer(state: &AppState, session: &Session, token: Option<String>,
             .filter(|s| s.user_id == claims.sub)
             .map(|s| Viewer { user_id: s.user_id, session_id: s.id, via: AuthVia::Bearer }));
     }
-    let Ok(Some(session_id)) = session.get::<Uuid>(SESSION_KEY).await else { return Ok(None) };
+    let session_id = match session.get::<Uuid>(SESSION_KEY).await {
+        Ok(Some(id)) => id,
+        // The store did not answer (the database is away): the caller is unknown for now, not
+        // signed out, or a client would drop a perfectly good session.
+        Err(tower_sessions::session::Error::Store(e)) => {
+            tracing::warn!(error = %e, "reading the cookie session");
+            return Err(AppError::unavailable());
+        }
+        Ok(None) | Err(_) => return Ok(None),
+    };
     match service::active_session(state, session_id, ip).await? {
         Some(s) => Ok(Some(Viewer { user_id: s.user_id, session_id: s.id, via: AuthVia::Cookie })),
         None => {

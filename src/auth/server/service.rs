@@ -154,6 +154,7 @@ pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenRespo
 async fn refuse_unknown_refresh(state: &AppState, hash: &str) -> Result<AppError, AppError> {
     let Some(used) = repo::find_used_refresh(&state.db, hash).await? else { return Ok(invalid_refresh()) };
     repo::revoke_session(&state.db, used.session_id, Utc::now()).await?;
+    crate::push::server::service::forget_sessions(state, &[used.session_id]).await?;
     if let Some(session) = repo::find_session(&state.db, used.session_id).await? {
         state.hub.close_session(session.user_id, session.id);
     }
@@ -170,6 +171,8 @@ pub async fn logout(state: &AppState, user_id: Uuid, session_id: Uuid, all: bool
         repo::revoke_session(&state.db, session_id, now).await?;
         vec![session_id]
     };
+    // A signed-out device gets no more notifications.
+    crate::push::server::service::forget_sessions(state, &revoked).await?;
     for id in &revoked {
         state.hub.close_session(user_id, *id);
     }
@@ -197,6 +200,7 @@ pub async fn revoke_session(state: &AppState, user_id: Uuid, id: Uuid) -> Result
     match session {
         Some(s) if s.user_id == user_id && s.revoked_at.is_none() => {
             repo::revoke_session(&state.db, id, Utc::now()).await?;
+            crate::push::server::service::forget_sessions(state, &[id]).await?;
             // That device's live connections close at once.
             state.hub.close_session(user_id, id);
             Ok(())
@@ -217,6 +221,12 @@ pub async fn active_session(state: &AppState, id: Uuid, ip: &str) -> Result<Opti
         repo::touch_session(&state.db, s.id, now, now + session_ttl(state), Some(ip.to_owned())).await?;
     }
     Ok(Some(s))
+}
+
+/// Whether a session is neither revoked nor expired; a plain read, for checks made again later.
+pub async fn session_is_active(state: &AppState, id: Uuid) -> Result<bool, AppError> {
+    let session = repo::find_session(&state.db, id).await?;
+    Ok(session.is_some_and(|s| s.revoked_at.is_none() && s.expires_at > Utc::now()))
 }
 
 /// Public profiles of the given users, by id (unknown ids are left out).

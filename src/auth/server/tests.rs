@@ -10,7 +10,7 @@ async fn state() -> AppState {
     let secrets = settings.secrets().unwrap();
     let db = db::connect(&settings).await.unwrap();
     let storage = crate::server::storage::connect(None, &settings.data_dir).await.unwrap();
-    AppState::new(settings, &secrets, db, None, storage)
+    AppState::new(settings, &secrets, db, None, storage).unwrap()
 }
 
 async fn signed_in(state: &AppState) -> String {

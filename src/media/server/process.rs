@@ -14,7 +14,7 @@ use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{BufRead, BufReader, Seek};
 use std::path::Path;
 
 const MEDIUM_SIDE: u32 = 800;
@@ -65,8 +65,13 @@ pub fn sniff(head: &[u8]) -> Result<ImageFormat, Rejection> {
 }
 
 pub fn process(path: &Path) -> Result<Processed, Rejection> {
-    let mut file = File::open(path).map_err(|_| Rejection::Invalid)?;
+    let file = File::open(path).map_err(|_| Rejection::Invalid)?;
     let len = file.metadata().map_err(|_| Rejection::Invalid)?.len();
+    process_reader(BufReader::new(file), len)
+}
+
+/// [`process`] on any seekable source of `len` bytes; the fuzz targets feed it memory.
+pub fn process_reader<R: BufRead + Seek>(mut reader: R, len: u64) -> Result<Processed, Rejection> {
     if len == 0 {
         return Err(Rejection::Empty);
     }
@@ -74,23 +79,23 @@ pub fn process(path: &Path) -> Result<Processed, Rejection> {
         return Err(Rejection::TooBig);
     }
     let mut head = [0u8; 32];
-    let read = file.read(&mut head).map_err(|_| Rejection::Invalid)?;
+    let read = reader.read(&mut head).map_err(|_| Rejection::Invalid)?;
     let format = sniff(&head[..read])?;
-    file.rewind().map_err(|_| Rejection::Invalid)?;
+    reader.rewind().map_err(|_| Rejection::Invalid)?;
 
-    let (width, height) = ImageReader::with_format(BufReader::new(&file), format).into_dimensions().map_err(rejection)?;
+    let (width, height) = ImageReader::with_format(&mut reader, format).into_dimensions().map_err(rejection)?;
     if width == 0 || height == 0 {
         return Err(Rejection::Invalid);
     }
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(Rejection::TooManyPixels);
     }
-    file.rewind().map_err(|_| Rejection::Invalid)?;
+    reader.rewind().map_err(|_| Rejection::Invalid)?;
 
     let (image, original) = match format {
-        ImageFormat::Gif => reencode_gif(BufReader::new(file), width, height)?,
+        ImageFormat::Gif => reencode_gif(reader, width, height)?,
         _ => {
-            let image = decode_still(BufReader::new(file), format)?;
+            let image = decode_still(reader, format)?;
             let original = encode_original(&image, format)?;
             (image, original)
         }
@@ -127,7 +132,7 @@ fn rejection(e: ImageError) -> Rejection {
 }
 
 /// Decodes one picture under limits and turns it upright as its EXIF orientation says.
-fn decode_still(reader: BufReader<File>, format: ImageFormat) -> Result<DynamicImage, Rejection> {
+fn decode_still<R: BufRead + Seek>(reader: R, format: ImageFormat) -> Result<DynamicImage, Rejection> {
     let mut reader = ImageReader::with_format(reader, format);
     reader.limits(limits());
     let mut decoder = reader.into_decoder().map_err(rejection)?;
@@ -162,7 +167,7 @@ fn encode_original(image: &DynamicImage, format: ImageFormat) -> Result<Encoded,
 
 /// Re-encodes an animated GIF frame by frame (one frame in memory at a time), refusing
 /// animations too long to be worth it. Returns the first frame for the smaller variants.
-fn reencode_gif(reader: BufReader<File>, width: u32, height: u32) -> Result<(DynamicImage, Encoded), Rejection> {
+fn reencode_gif<R: BufRead + Seek>(reader: R, width: u32, height: u32) -> Result<(DynamicImage, Encoded), Rejection> {
     let mut decoder = GifDecoder::new(reader).map_err(rejection)?;
     decoder.set_limits(limits()).map_err(rejection)?;
     let mut bytes = Vec::new();

@@ -71,7 +71,9 @@ pub async fn store_upload(state: &AppState, me: Uuid, path: PathBuf) -> Result<M
         storage.put(&keys[2], thumbnail.bytes, thumbnail.mime),
     );
     if let Err(e) = stored {
-        remove_objects(state, &keys).await;
+        // The uploader hears at once: clearing what did get stored waits on the same storage.
+        let (state, keys) = (state.clone(), keys.clone());
+        tokio::spawn(async move { remove_objects(&state, &keys).await });
         return Err(storage_down(e));
     }
     let [original_key, medium_key, thumbnail_key] = keys;
@@ -213,11 +215,13 @@ async fn forget(state: &AppState, m: media::Model) -> Result<(), AppError> {
 
 /// Stored bytes whose row is gone: failures are logged, not fatal (the row no longer points there).
 async fn remove_objects(state: &AppState, keys: &[String]) {
-    for key in keys {
+    // All at once: a storage that does not answer costs one S3_TIMEOUT, not one per key.
+    let deletes = keys.iter().map(|key| async move {
         if let Err(e) = state.storage.delete(key).await {
             tracing::warn!(error = %e, key, "could not delete a stored image");
         }
-    }
+    });
+    futures_util::future::join_all(deletes).await;
 }
 
 /// Removes uploads that were never sent nor used as an avatar within a day.

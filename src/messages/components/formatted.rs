@@ -21,3 +21,8 @@ fn render(spans: &[Span]) -> Element {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod allow_list;
+#[cfg(test)]
+mod tests;

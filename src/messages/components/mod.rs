@@ -1,6 +1,7 @@
 //! Message UI: formatted text, the timeline of a chat, and the composer.
 mod composer;
 mod formatted;
+mod message_row;
 mod timeline;
 
 pub use composer::Composer;

@@ -84,6 +84,8 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
     let message = assemble_with(state, me, vec![created], lookups).await?.pop().ok_or_else(AppError::internal)?;
     // Committed first, announced second: a live frame never names a message the database lacks.
     live::to_chat(state, chat_id, ServerFrame::MessageNew(message.clone())).await?;
+    // Members who are not looking get a notification, from a task of its own.
+    crate::push::server::notify::announce(state, &chat, &message);
     Ok((true, message))
 }
 

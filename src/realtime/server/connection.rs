@@ -18,12 +18,27 @@ pub struct Live {
     pub viewer: Viewer,
     pub events: mpsc::Receiver<Event>,
     pub close: Arc<Notify>,
+    /// This connection's id in the hub (and in the visibility records).
+    conn_id: u64,
     guard: Option<ConnGuard>,
 }
 
 impl Live {
     pub async fn open(state: AppState, viewer: Viewer) -> Self {
         let registration = state.hub.register(viewer.user_id, viewer.session_id);
+        let conn_id = registration.guard.conn_id();
+        // The request's session was checked before this registration, and a revocation in
+        // between found no connection to close: look again now that it would find this one.
+        match crate::auth::server::service::session_is_active(&state, viewer.session_id).await {
+            Ok(true) => {}
+            Ok(false) => state.hub.close_session_here(viewer.user_id, viewer.session_id),
+            Err(e) => {
+                tracing::warn!(error = %e, "checking a new live connection's session; closing it");
+                state.hub.close_session_here(viewer.user_id, viewer.session_id);
+            }
+        }
+        // A new connection shows the app until its client says the tab is hidden.
+        state.visibility.report(&state.hub, viewer.user_id, conn_id, true).await;
         if registration.first {
             state.presence.arrive(viewer.user_id).await;
             if let Err(e) = service::set_presence(&state, viewer.user_id, "online").await {
@@ -36,6 +51,7 @@ impl Live {
             viewer,
             events: registration.events,
             close: registration.close,
+            conn_id,
             guard: Some(registration.guard),
         }
     }
@@ -62,13 +78,25 @@ impl Live {
         let outcome = match frame {
             ClientFrame::MessageSend { chat_id, content, client_id, reply_to_id, media_ids } => {
                 let req = SendMessageRequest { content, client_id: client_id.clone(), reply_to_id, media_ids };
-                return Some(match messages::send(state, me, chat_id, req).await {
-                    Ok((_, message)) => ServerFrame::Ack { client_id, message },
-                    Err(e) => error_frame(Some(client_id), e),
+                // As over HTTP: past REQUEST_TIMEOUT the sender hears "unavailable" and may retry
+                // with the same clientId, while the send runs on, so a committed message is
+                // still announced and this socket goes back to its other frames.
+                let owned = state.clone();
+                let send = tokio::spawn(async move { messages::send(&owned, me, chat_id, req).await });
+                return Some(match tokio::time::timeout(state.settings.timeouts.request, send).await {
+                    Ok(Ok(Ok((_, message)))) => ServerFrame::Ack { client_id, message },
+                    Ok(Ok(Err(e))) => error_frame(Some(client_id), e),
+                    Ok(Err(_)) => error_frame(Some(client_id), AppError::internal()),
+                    Err(_) => error_frame(Some(client_id), AppError::unavailable()),
                 });
             }
             ClientFrame::Typing { chat_id, typing } => service::typing(state, me, chat_id, typing).await,
-            ClientFrame::Presence { status } => service::set_presence(state, me, &status).await,
+            ClientFrame::Presence { status } => {
+                if let visible @ ("online" | "away") = status.as_str() {
+                    state.visibility.report(&state.hub, me, self.conn_id, visible == "online").await;
+                }
+                service::set_presence(state, me, &status).await
+            }
             ClientFrame::Read { chat_id, seq } => service::read(state, me, chat_id, seq).await,
             ClientFrame::Ping {} => return Some(ServerFrame::Pong {}),
         };
@@ -80,9 +108,10 @@ impl Drop for Live {
     fn drop(&mut self) {
         metrics::gauge!("live_connections").decrement(1.0);
         drop(self.guard.take());
-        let (state, user) = (self.state.clone(), self.viewer.user_id);
+        let (state, user, conn) = (self.state.clone(), self.viewer.user_id, self.conn_id);
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
+                state.visibility.hide(user, conn).await;
                 if state.hub.is_online(user) {
                     return;
                 }

@@ -37,6 +37,8 @@ struct Conn {
     session_id: Uuid,
     tx: mpsc::Sender<Event>,
     close: Arc<Notify>,
+    /// The client's tab is in view: true from the start until it reports `away`.
+    visible: bool,
 }
 
 struct UserState {
@@ -88,6 +90,11 @@ impl Drop for ConnGuard {
 }
 
 impl ConnGuard {
+    /// This connection's id within the hub.
+    pub fn conn_id(&self) -> u64 {
+        self.conn_id
+    }
+
     /// True when this is the user's last connection on this instance.
     pub fn is_last(&self) -> bool {
         self.hub.connection_count(self.user_id) <= 1
@@ -120,7 +127,7 @@ impl Hub {
         });
         let first = state.conns.is_empty();
         state.idle_since = None;
-        state.conns.push(Conn { id: conn_id, session_id, tx, close: close.clone() });
+        state.conns.push(Conn { id: conn_id, session_id, tx, close: close.clone(), visible: true });
         drop(users);
         Registration { events, close, guard: ConnGuard { hub: self.clone(), user_id, conn_id }, first }
     }
@@ -147,6 +154,23 @@ impl Hub {
 
     pub fn is_online(&self, user_id: Uuid) -> bool {
         self.connection_count(user_id) > 0
+    }
+
+    /// Records whether the client of one connection shows its tab (`online`) or hid it (`away`).
+    pub fn set_visible(&self, user_id: Uuid, conn_id: u64, visible: bool) {
+        if let Some(conn) = self.users().get_mut(&user_id).and_then(|s| s.conns.iter_mut().find(|c| c.id == conn_id)) {
+            conn.visible = visible;
+        }
+    }
+
+    /// Whether the user has a connection here whose tab is in view.
+    pub fn is_visible(&self, user_id: Uuid) -> bool {
+        self.users().get(&user_id).is_some_and(|s| s.conns.iter().any(|c| c.visible))
+    }
+
+    /// Every (user, connection) of this instance whose tab is in view.
+    pub fn visible_connections(&self) -> Vec<(Uuid, u64)> {
+        self.users().iter().flat_map(|(user, s)| s.conns.iter().filter(|c| c.visible).map(|c| (*user, c.id))).collect()
     }
 
     /// Sends this instance's frames to the bus from now on.
@@ -328,6 +352,24 @@ mod tests {
         }
         assert!(hub.replay_since(user, 1).is_none());
         assert!(hub.replay_since(Uuid::now_v7(), 0).is_none(), "unknown users resync");
+    }
+
+    #[tokio::test]
+    async fn a_connection_is_visible_until_its_client_reports_away() {
+        let hub = Hub::new();
+        let user = Uuid::now_v7();
+        let phone = hub.register(user, Uuid::now_v7());
+        let laptop = hub.register(user, Uuid::now_v7());
+        assert!(hub.is_visible(user), "connections start visible");
+        hub.set_visible(user, phone.guard.conn_id(), false);
+        assert!(hub.is_visible(user), "the laptop still shows the app");
+        hub.set_visible(user, laptop.guard.conn_id(), false);
+        assert!(!hub.is_visible(user));
+        assert!(hub.visible_connections().is_empty());
+        hub.set_visible(user, laptop.guard.conn_id(), true);
+        assert_eq!(hub.visible_connections(), vec![(user, laptop.guard.conn_id())]);
+        drop(laptop);
+        assert!(!hub.is_visible(user), "a closed connection shows nothing");
     }
 
     #[tokio::test]

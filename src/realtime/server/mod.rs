@@ -1,4 +1,5 @@
-//! Server side of live updates: the hub, presence and typing, and the two transports.
+//! Server side of live updates: the hub, presence, visibility (who has the app in view) and
+//! typing, and the two transports.
 pub mod bus;
 pub mod connection;
 pub mod deliveries;
@@ -6,3 +7,4 @@ pub mod hub;
 pub mod presence;
 pub mod routes;
 pub mod service;
+pub mod visibility;

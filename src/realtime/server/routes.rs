@@ -2,7 +2,8 @@
 
 use super::connection::{Live, frame_json};
 use super::hub::Event;
-use crate::auth::server::extract::{AuthVia, Viewer};
+use crate::auth::server::csrf::from_other_origin;
+use crate::auth::server::extract::{AuthVia, MaybeViewer, Viewer};
 use crate::error::{AppError, ErrorBody};
 use crate::server::router::ApiRoute;
 use crate::server::state::AppState;
@@ -10,7 +11,7 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use futures_util::{SinkExt, StreamExt, stream::Stream};
 use std::collections::VecDeque;
@@ -31,25 +32,39 @@ pub fn routes() -> Vec<ApiRoute> {
     vec![ApiRoute::new("GET", "/api/ws", get(websocket)), ApiRoute::new("GET", "/api/events", get(events))]
 }
 
+fn origin_rejected() -> AppError {
+    AppError::forbidden("origin_rejected", "Live connections are accepted from this site only.")
+}
+
+/// A page on another site must not open a live connection, with the victim's cookie (browsers
+/// send it on cross-site handshakes) or with a token. Programs send no Origin and pass. An app
+/// on a CORS_ORIGINS origin may connect with its token, never with the cookie.
+fn this_site_only(state: &AppState, headers: &HeaderMap, viewer: &MaybeViewer) -> Result<(), AppError> {
+    if !from_other_origin(headers) {
+        return Ok(());
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or_default().trim_end_matches('/');
+    let listed = state.settings.cors_origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin));
+    let by_token = viewer.0.as_ref().is_some_and(|v| v.via != AuthVia::Cookie);
+    if listed && by_token { Ok(()) } else { Err(origin_rejected()) }
+}
+
 /// Live updates over WebSocket (cookie, or `?token=<accessToken>`).
 #[utoipa::path(get, path = "/api/ws", tag = "live", params(("token" = Option<String>, Query, description = "access token, for clients without the cookie")),
     responses((status = 101, description = "switching to the WebSocket protocol"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn websocket(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
-    // Browsers send cookies with cross-site WebSocket handshakes: refuse other origins.
-    if viewer.via == AuthVia::Cookie && !same_origin(&headers) {
-        return AppError::forbidden("origin_rejected", "WebSocket connections are accepted from this site only.").into_response();
+pub async fn websocket(State(state): State<AppState>, viewer: MaybeViewer, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Result<Response, AppError> {
+    this_site_only(&state, &headers, &viewer)?;
+    let viewer = viewer.0.ok_or_else(AppError::unauthenticated)?;
+    // Browsers always send Origin on a WebSocket handshake: a cookie without one is not a page of ours.
+    if viewer.via == AuthVia::Cookie && !headers.contains_key(header::ORIGIN) {
+        return Err(origin_rejected());
     }
     // Write buffer 0: each frame goes out as it is sent instead of waiting in a buffer.
-    upgrade.max_message_size(MAX_CLIENT_FRAME).read_buffer_size(READ_BUFFER).write_buffer_size(0).on_upgrade(move |socket| run_socket(state, viewer, socket))
-}
-
-fn same_origin(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    match (origin, host) {
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/')) == Some(host),
-        _ => false,
-    }
+    Ok(upgrade
+        .max_message_size(MAX_CLIENT_FRAME)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| run_socket(state, viewer, socket)))
 }
 
 async fn run_socket(state: AppState, viewer: Viewer, socket: WebSocket) {
@@ -108,8 +123,11 @@ async fn goodbye(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
 
 /// Live updates as server-sent events; send `Last-Event-ID` to resume after a drop.
 #[utoipa::path(get, path = "/api/events", tag = "live", params(("token" = Option<String>, Query, description = "access token, for clients without the cookie")),
-    responses((status = 200, content_type = "text/event-stream", description = "frames as JSON in each event's data"), (status = 401, body = ErrorBody)))]
-pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    responses((status = 200, content_type = "text/event-stream", description = "frames as JSON in each event's data"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn events(State(state): State<AppState>, viewer: MaybeViewer, headers: HeaderMap) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
+    // A same-origin EventSource sends no Origin; a cross-site one (withCredentials) does.
+    this_site_only(&state, &headers, &viewer)?;
+    let viewer = viewer.0.ok_or_else(AppError::unauthenticated)?;
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let live = Live::open(state.clone(), viewer.clone()).await;
     let (backlog, resync) = match last_id {
@@ -126,7 +144,7 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
         SseState { live, ready: Some(ready), backlog: backlog.into(), replayed_up_to, closing: false },
         next_sse_event,
     );
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 struct SseState {

@@ -1,0 +1,98 @@
+//! Security headers on every response; the page CSP allows exactly the scripts SSR writes;
+//! CORS only for configured origins.
+use crate::helpers::{spawn_app, spawn_with};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+fn csp(res: &reqwest::Response) -> String {
+    res.headers().get("content-security-policy").expect("a CSP").to_str().unwrap().to_owned()
+}
+
+fn script_src(policy: &str) -> String {
+    policy.split(';').map(str::trim).find(|d| d.starts_with("script-src")).expect("script-src").to_owned()
+}
+
+/// The text of every inline script, as the browser hashes it.
+fn inline_scripts(html: &str) -> Vec<String> {
+    html.split("<script").skip(1).filter_map(|part| {
+        let (tag, rest) = part.split_once('>')?;
+        (!tag.contains(" src=")).then(|| rest.split_once("</script>").map(|(body, _)| body.to_owned())).flatten()
+    }).collect()
+}
+
+fn sha256(text: &str) -> String {
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes())))
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/health", "/api/me", "/api/nope", "/login", "/api/openapi.json"] {
+        let res = app.program().get(app.url(path)).send().await.unwrap();
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin", "{path}");
+        assert!(h["permissions-policy"].to_str().unwrap().contains("camera=()"), "{path}");
+        assert!(csp(&res).contains("frame-ancestors 'none'"), "{path}");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http: {path}");
+        assert!(h.get("access-control-allow-origin").is_none(), "no CORS by default: {path}");
+    }
+    let api = app.program().get(app.url("/api/me")).send().await.unwrap();
+    assert!(csp(&api).starts_with("default-src 'none'"), "JSON may load nothing: {}", csp(&api));
+}
+
+#[tokio::test]
+async fn pages_allow_exactly_their_own_inline_scripts_and_never_unsafe_inline() {
+    let app = spawn_app().await;
+    let (_, token, _) = app.user("hashes").await;
+    let browser = app.browser();
+    app.login_with(&browser, "hashes", "password123").await;
+    let chat = app.group(&token, "</script><script>window.__xss=1</script>", &[]).await;
+    app.say(&token, &chat, "<script>window.__xss=2</script><img src=x onerror=alert(1)>").await;
+    for path in ["/login".to_owned(), "/".to_owned(), format!("/chats/{chat}")] {
+        let client = if path == "/login" { app.program() } else { browser.clone() };
+        let res = client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let policy = csp(&res);
+        let scripts = script_src(&policy);
+        assert!(!scripts.contains("'unsafe-inline'") && !scripts.contains("'unsafe-eval'"), "{policy}");
+        assert!(scripts.contains("'wasm-unsafe-eval'"), "the WASM client compiles: {policy}");
+        assert!(policy.contains("connect-src 'self'") && policy.contains("object-src 'none'"), "{policy}");
+        let html = res.text().await.unwrap();
+        let inline = inline_scripts(&html);
+        assert!(!inline.is_empty(), "SSR writes its hydration data inline: {path}");
+        for script in &inline {
+            assert!(!script.contains("__xss"), "user text never becomes a script: {script}");
+            assert!(scripts.contains(&sha256(script)), "{path}: the policy allows the page's script {script:.80}");
+        }
+        assert!(!html.contains("<script>window.__xss"), "user text is escaped in {path}");
+    }
+}
+
+#[tokio::test]
+async fn https_deployments_send_hsts() {
+    let app = spawn_with(&[("public-url", "https://chat.example.com")]).await;
+    let res = app.program().get(app.url("/health")).send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age=31536000"));
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_origins_and_never_with_credentials() {
+    let app = spawn_with(&[("cors-origins", "https://app.example.com")]).await;
+    let preflight = |origin: &'static str| {
+        app.program()
+            .request(reqwest::Method::OPTIONS, app.url("/api/chats"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization,content-type")
+            .send()
+    };
+    let allowed = preflight("https://app.example.com").await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert!(allowed.headers().get("access-control-allow-credentials").is_none());
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    let plain = app.program().get(app.url("/api/openapi.json")).header("origin", "https://evil.example").send().await.unwrap();
+    assert!(plain.headers().get("access-control-allow-origin").is_none());
+}
