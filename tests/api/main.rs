@@ -15,6 +15,7 @@ mod helpers;
 mod images;
 mod live;
 mod live_client;
+mod matrix;
 mod media;
 mod messages;
 mod migrations;

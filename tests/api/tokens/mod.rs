@@ -4,7 +4,7 @@
 //! upgrade and SSE), and must be refused with the exact status and error code and no data.
 
 mod fixture;
-mod forge;
+pub mod forge;
 mod origin;
 mod probe;
 mod revocation;
