@@ -163,13 +163,15 @@ pub async fn get(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, AppErr
 }
 
 pub async fn edit(state: &AppState, me: Uuid, id: Uuid, content: &str) -> Result<Message, AppError> {
-    let (message, _, _) = visible(state, me, id).await?;
+    let (message, chat, _) = visible(state, me, id).await?;
     if message.sender_id != me {
         return Err(AppError::forbidden("forbidden", "You can edit only your own messages."));
     }
     if message.deleted_at.is_some() {
         return Err(AppError::conflict("message_deleted", "This message was deleted."));
     }
+    // An edit reaches the other person as a new text: a block stops it like a send.
+    chats::ensure_can_send(state, &chat, me).await?;
     let body = MessageBody::parse(content).map_err(bad)?;
     if body.as_str() != message.content {
         let now = Utc::now();
@@ -224,10 +226,13 @@ pub async fn receipts(state: &AppState, me: Uuid, id: Uuid) -> Result<ReceiptsRe
 /// Adds the caller's reaction; returns false when it was already there.
 pub async fn react(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<bool, AppError> {
     let emoji = Emoji::parse(emoji).map_err(bad)?;
-    let (message, _, _) = visible(state, me, id).await?;
+    let (message, chat, _) = visible(state, me, id).await?;
     if message.deleted_at.is_some() {
         return Err(AppError::conflict("message_deleted", "This message was deleted."));
     }
+    // A reaction is a message of its own to the other person: a block stops it like a send.
+    // Taking one back (unreact) stays possible, as does deleting your own messages.
+    chats::ensure_can_send(state, &chat, me).await?;
     let added = repo::create_reaction(&state.db, id, me, emoji.as_str()).await?;
     if added {
         let frame = ServerFrame::ReactionAdded { chat_id: message.chat_id, message_id: id, user_id: me, emoji: emoji.as_str().to_owned() };

@@ -22,6 +22,8 @@ pub enum Actor {
     Expired,
     /// Signed in, but in none of the world's chats and no one's contact.
     Stranger,
+    /// Was a member of the group (and wrote in it) until the owner removed them.
+    Removed,
     /// Someone the owner blocked: a plain member of the group (blocks do not touch groups), and
     /// the other person of the owner's direct chat, which the block closed to messages.
     Blocked,
@@ -33,8 +35,10 @@ pub enum Actor {
 }
 
 /// Column order of the tables.
-pub const ACTORS: [Actor; 8] =
-    [Actor::Anonymous, Actor::Revoked, Actor::Expired, Actor::Stranger, Actor::Blocked, Actor::Member, Actor::Admin, Actor::Owner];
+pub const ACTORS: [Actor; 9] = [
+    Actor::Anonymous, Actor::Revoked, Actor::Expired, Actor::Stranger, Actor::Removed, Actor::Blocked, Actor::Member, Actor::Admin,
+    Actor::Owner,
+];
 
 /// What one actor must get from one route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,18 +58,19 @@ pub const UNAUTHENTICATED: Expect = Expect::Deny(401, "unauthenticated");
 pub const NOT_FOUND: Expect = Expect::Deny(404, "not_found");
 pub const FORBIDDEN: Expect = Expect::Deny(403, "forbidden");
 
-/// The three callers who are not signed in get 401 on every route that needs a signed-in user.
-pub fn signed_in(stranger: Expect, blocked: Expect, member: Expect, admin: Expect, owner: Expect) -> [Expect; 8] {
-    [UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, stranger, blocked, member, admin, owner]
+/// The three callers who are not signed in get 401 on every route that needs a signed-in user;
+/// someone removed from the group is a stranger to it again, and gets exactly what the stranger gets.
+pub fn signed_in(stranger: Expect, blocked: Expect, member: Expect, admin: Expect, owner: Expect) -> [Expect; 9] {
+    [UNAUTHENTICATED, UNAUTHENTICATED, UNAUTHENTICATED, stranger, stranger, blocked, member, admin, owner]
 }
 
 /// Any signed-in user gets the same answer (routes about the caller themselves).
-pub fn anyone_signed_in(expect: Expect) -> [Expect; 8] {
+pub fn anyone_signed_in(expect: Expect) -> [Expect; 9] {
     signed_in(expect, expect, expect, expect, expect)
 }
 
 /// Routes of one chat: its members get `member`, a non-member 404 (it does not exist for them).
-pub fn group_members(member: Expect) -> [Expect; 8] {
+pub fn group_members(member: Expect) -> [Expect; 9] {
     signed_in(NOT_FOUND, member, member, member, member)
 }
 
@@ -112,10 +117,10 @@ pub struct Row {
     pub case: &'static str,
     pub prep: Prep,
     /// In `ACTORS` order.
-    pub expect: [Expect; 8],
+    pub expect: [Expect; 9],
 }
 
-pub fn row(method: &'static str, path: &'static str, prep: Prep, expect: [Expect; 8]) -> Row {
+pub fn row(method: &'static str, path: &'static str, prep: Prep, expect: [Expect; 9]) -> Row {
     Row { method, path, case: "", prep, expect }
 }
 

@@ -22,9 +22,14 @@ pub fn rows() -> Vec<Row> {
         row("POST", "/api/chats/{id}/messages", Prep::Shared(|w, _| Req::json(format!("/api/chats/{}/messages", w.direct), send_body())),
             signed_in(NOT_FOUND, Deny(403, "blocked"), NOT_FOUND, NOT_FOUND, Deny(403, "you_blocked"))).case("direct chat"),
         row("GET", "/api/messages/{id}", Prep::Shared(|w, _| Req::to(format!("/api/messages/{}", w.message))), group_members(Allow(200))),
+        row("GET", "/api/messages/{id}", Prep::Shared(|w, _| Req::to(format!("/api/messages/{}", w.direct_message))),
+            signed_in(NOT_FOUND, Allow(200), NOT_FOUND, NOT_FOUND, Allow(200))).case("direct chat"),
         // Only the author edits (to the same text here, so the shared message stays as it is).
         row("PATCH", "/api/messages/{id}", Prep::Shared(|w, _| Req::json(format!("/api/messages/{}", w.message), json!({"content": w.message_text}))),
             signed_in(NOT_FOUND, FORBIDDEN, Allow(200), FORBIDDEN, FORBIDDEN)),
+        // An edit reaches the other person as new text: the block stops it like a send.
+        row("PATCH", "/api/messages/{id}", Prep::Shared(|w, _| Req::json(format!("/api/messages/{}", w.blocked_message), json!({"content": w.reply_text}))),
+            signed_in(NOT_FOUND, Deny(403, "blocked"), NOT_FOUND, NOT_FOUND, FORBIDDEN)).case("direct chat closed by a block"),
         // The author, and the group's owner and admins as moderators; not another member.
         row("DELETE", "/api/messages/{id}", Prep::Fresh(|app, w, _| Box::pin(async move {
             Req::to(format!("/api/messages/{}", w.fresh_message(app).await))
@@ -35,6 +40,12 @@ pub fn rows() -> Vec<Row> {
             group_members(Allow(200))),
         row("POST", "/api/messages/{id}/reactions", Prep::Shared(|w, _| Req::json(format!("/api/messages/{}/reactions", w.message), json!({"emoji": "👍"}))),
             group_members(Allow(201))),
+        // A reaction is a message of its own: neither side of a block can send one.
+        row("POST", "/api/messages/{id}/reactions", Prep::Shared(|w, _| Req::json(format!("/api/messages/{}/reactions", w.direct_message), json!({"emoji": "👍"}))),
+            signed_in(NOT_FOUND, Deny(403, "blocked"), NOT_FOUND, NOT_FOUND, Deny(403, "you_blocked"))).case("direct chat closed by a block"),
+        // Taking a reaction back stays possible (it tells the other side nothing new).
+        row("DELETE", "/api/messages/{id}/reactions/{emoji}", Prep::Shared(|w, _| Req::to(format!("/api/messages/{}/reactions/%F0%9F%8E%89", w.direct_message))),
+            signed_in(NOT_FOUND, Allow(204), NOT_FOUND, NOT_FOUND, Allow(204))).case("direct chat closed by a block"),
         row("DELETE", "/api/messages/{id}/reactions/{emoji}", Prep::Shared(|w, _| Req::to(format!("/api/messages/{}/reactions/%F0%9F%8E%89", w.message))),
             group_members(Allow(204))),
         row("GET", "/api/search/messages", Prep::Shared(|w, _| Req::to(format!("/api/search/messages?q=launch&chatId={}", w.group))),

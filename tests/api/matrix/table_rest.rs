@@ -10,12 +10,12 @@ use web_push_native::p256::SecretKey;
 use web_push_native::p256::elliptic_curve::sec1::ToEncodedPoint;
 
 /// The same answer whoever asks, signed in or not, with whatever credential.
-fn public(expect: Expect) -> [Expect; 8] {
+fn public(expect: Expect) -> [Expect; 9] {
     [expect; ACTORS.len()]
 }
 
 /// Only the member's own target: everyone else is told it does not exist.
-fn members_own(allow: Expect, other: Expect) -> [Expect; 8] {
+fn members_own(allow: Expect, other: Expect) -> [Expect; 9] {
     signed_in(other, other, allow, other, other)
 }
 

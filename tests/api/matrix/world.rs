@@ -23,6 +23,7 @@ pub struct World {
     pub admin: Person,
     pub member: Person,
     pub stranger: Person,
+    pub removed: Person,
     pub blocked: Person,
     /// The member's second device, signed out from the first.
     pub revoked: String,
@@ -33,6 +34,10 @@ pub struct World {
     pub group_name: String,
     /// The owner's direct chat with the person they then blocked.
     pub direct: String,
+    /// The owner's message in it, and the blocked person's answer (both from before the block).
+    pub direct_message: String,
+    pub blocked_message: String,
+    pub reply_text: String,
     /// The member's message in the group, edited once (so it has a history).
     pub message: String,
     pub message_text: String,
@@ -63,11 +68,14 @@ async fn ok(res: reqwest::Response, status: u16, what: &str) -> Value {
 
 impl World {
     pub async fn build(app: &TestApp) -> World {
-        let (owner, admin, member, stranger, blocked) = tokio::join!(
-            person(app, "owner"), person(app, "admin"), person(app, "member"), person(app, "stranger"), person(app, "blocked"));
+        let (owner, admin, member, stranger, removed, blocked) = tokio::join!(person(app, "owner"), person(app, "admin"),
+            person(app, "member"), person(app, "stranger"), person(app, "removed"), person(app, "blocked"));
         let tag = &uuid::Uuid::now_v7().simple().to_string()[20..];
         let group_name = format!("Council {tag}");
-        let group = app.group(&owner.token, &group_name, &[&admin.id, &member.id, &blocked.id]).await;
+        let group = app.group(&owner.token, &group_name, &[&admin.id, &member.id, &blocked.id, &removed.id]).await;
+        let parting = format!("parting words {tag}");
+        app.say(&removed.token, &group, &parting).await;
+        ok(app.delete_bearer(&format!("/api/chats/{group}/members/{}", removed.id), &owner.token).await, 204, "removing").await;
         let res = app.patch_bearer(&format!("/api/chats/{group}/members/{}", admin.id), &owner.token, json!({"role": "admin"})).await;
         ok(res, 200, "making the admin").await;
         let chat = app.json_bearer(&format!("/api/chats/{group}"), &owner.token).await;
@@ -76,7 +84,9 @@ impl World {
         let res = app.post_bearer("/api/chats/direct", &owner.token, json!({"userId": blocked.id})).await;
         let direct = ok(res, 201, "opening the direct chat").await["chat"]["id"].as_str().expect("direct").to_owned();
         let direct_text = format!("direct whisper {tag}");
-        app.say(&owner.token, &direct, &direct_text).await;
+        let direct_message = app.say(&owner.token, &direct, &direct_text).await["id"].as_str().expect("id").to_owned();
+        let reply_text = format!("direct reply {tag}");
+        let blocked_message = app.say(&blocked.token, &direct, &reply_text).await["id"].as_str().expect("id").to_owned();
         ok(app.post_bearer(&format!("/api/blocks/{}", blocked.id), &owner.token, json!({})).await, 204, "blocking").await;
 
         let draft = format!("first draft {tag}");
@@ -103,9 +113,10 @@ impl World {
 
         let db = sea_orm::Database::connect(&app.database_url).await.expect("db");
         let pool = Mutex::new(app.seed_users(120).await);
-        let secrets = vec![group_name.clone(), slug.clone(), direct_text, draft, message_text.clone(), caption];
+        let secrets = vec![group_name.clone(), slug.clone(), direct_text, reply_text.clone(), draft, message_text.clone(), caption, parting];
         World {
-            owner, admin, member, stranger, blocked, revoked, expired, group, slug, group_name, direct, message, message_text,
+            owner, admin, member, stranger, removed, blocked, revoked, expired, group, slug, group_name, direct, direct_message,
+            blocked_message, reply_text, message, message_text,
             media_sent, media_unsent, secrets, db, pool,
         }
     }
@@ -117,6 +128,7 @@ impl World {
             Actor::Revoked => &self.revoked,
             Actor::Expired => &self.expired,
             Actor::Stranger => &self.stranger.token,
+            Actor::Removed => &self.removed.token,
             Actor::Blocked => &self.blocked.token,
             Actor::Member => &self.member.token,
             Actor::Admin => &self.admin.token,
@@ -130,6 +142,7 @@ impl World {
             Actor::Anonymous => None,
             Actor::Revoked | Actor::Expired | Actor::Member => Some(&self.member),
             Actor::Stranger => Some(&self.stranger),
+            Actor::Removed => Some(&self.removed),
             Actor::Blocked => Some(&self.blocked),
             Actor::Admin => Some(&self.admin),
             Actor::Owner => Some(&self.owner),
