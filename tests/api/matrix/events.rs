@@ -159,6 +159,20 @@ pub fn rows() -> Vec<EventRow> {
             ok(app.post_bearer(&format!("/api/blocks/{}", w.stranger.id), &w.owner.token, json!({})).await, 204).await;
             Target::of(&[("userId", json!(w.stranger.id))])
         }), NOBODY),
+        // What people outside the group send over their own connections is refused and reaches no one.
+        event("message.new", "a stranger's message.send", |app, w, _| Box::pin(async move {
+            let frame = json!({"type": "message.send", "data": {"chatId": w.group, "content": w.secret("intrusion"), "clientId": "x1"}});
+            w.refused(app, &w.stranger, frame, "not_found").await;
+            Target::of(&[("chatId", json!(w.group))])
+        }), NOBODY),
+        event("typing", "a removed member typing", |app, w, _| Box::pin(async move {
+            w.refused(app, &w.removed, json!({"type": "typing", "data": {"chatId": w.group, "typing": true}}), "not_found").await;
+            Target::of(&[("chatId", json!(w.group))])
+        }), NOBODY),
+        event("receipt", "a removed member's read", |app, w, _| Box::pin(async move {
+            w.refused(app, &w.removed, json!({"type": "read", "data": {"chatId": w.group, "seq": 1}}), "not_found").await;
+            Target::of(&[("chatId", json!(w.group))])
+        }), NOBODY),
         // Only the signed-out device hears of it (checked in `revoke_a_device`), then nothing more.
         event("session.revoked", "", |app, w, _| Box::pin(w.revoke_a_device(app)), NOBODY),
     ]

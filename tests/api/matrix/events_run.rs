@@ -99,6 +99,14 @@ impl EventWorld {
         res.json::<Value>().await.expect("request")["request"]["id"].as_str().expect("id").to_owned()
     }
 
+    /// Sends a client frame from a new connection of `who`'s and checks that it is refused with `code`.
+    pub async fn refused(&self, app: &TestApp, who: &Person, frame: Value, code: &str) {
+        let mut ws = Ws::connect(&app.base, &who.token).await;
+        ws.send(frame).await;
+        let error = ws.next_of("error").await.expect("the sender is told");
+        assert_eq!(error["data"]["code"], code, "{error}");
+    }
+
     /// Signs a second device of the member's out while it is connected: that connection alone
     /// is told, then closed, and its token opens no new one.
     pub async fn revoke_a_device(&self, app: &TestApp) -> Target {
