@@ -64,7 +64,17 @@ pub async fn sweep_vanished(state: &AppState) -> Result<usize, AppError> {
 /// The member read up to `seq`: store it and tell the chat.
 pub async fn read(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
     if let Some(read_seq) = chats::mark_read(state, me, chat_id, seq).await? {
-        to_chat(state, chat_id, ServerFrame::Receipt { chat_id, user_id: me, read_seq, delivered_seq: read_seq }).await?;
+        let frame = ServerFrame::Receipt { chat_id, user_id: me, read_seq, delivered_seq: read_seq };
+        // Like typing, reading a direct chat closed by a block (either way) tells the other
+        // person nothing: it would show them activity the block hides. My own devices still hear.
+        let (chat, _) = chats::membership(state, chat_id, me).await?;
+        match chats::ensure_can_send(state, &chat, me).await {
+            Err(e) if e.status == 403 => to_users(state, &[me], frame),
+            other => {
+                other?;
+                to_chat(state, chat_id, frame).await?;
+            }
+        }
     }
     Ok(())
 }
