@@ -8,6 +8,7 @@ mod events_run;
 mod run;
 mod table_chats;
 mod table_messages;
+mod table_pages;
 mod table_rest;
 mod world;
 
@@ -131,10 +132,17 @@ impl Row {
     }
 }
 
-/// Every row of every route table.
-pub fn all_rows() -> Vec<Row> {
+/// Every row of the public API's tables.
+pub fn api_rows() -> Vec<Row> {
     let mut rows = table_chats::rows();
     rows.extend(table_messages::rows());
     rows.extend(table_rest::rows());
+    rows
+}
+
+/// Every row the route matrix runs: the public API and the pages' server functions.
+pub fn all_rows() -> Vec<Row> {
+    let mut rows = api_rows();
+    rows.extend(table_pages::rows());
     rows
 }
