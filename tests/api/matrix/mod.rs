@@ -82,6 +82,18 @@ pub struct Req {
     pub body: Body,
     /// A fresh device of the actor's instead of their usual token (rows that end the caller's session).
     pub token: Option<String>,
+    /// What a refused (or no-op) request must have left as it was.
+    pub survives: Option<Survives>,
+}
+
+/// A target that must still be there after the cell: `who` reads `path` and finds `holds` in it.
+/// Checked when the cell is a refusal, or always when `always` (requests answered alike whether
+/// or not they did anything, so only the target can tell).
+pub struct Survives {
+    pub who: Actor,
+    pub path: String,
+    pub holds: String,
+    pub always: bool,
 }
 
 pub enum Body {
@@ -93,11 +105,25 @@ pub enum Body {
 
 impl Req {
     pub fn to(path: impl Into<String>) -> Req {
-        Req { path: path.into(), body: Body::None, token: None }
+        Req { path: path.into(), body: Body::None, token: None, survives: None }
     }
 
     pub fn json(path: impl Into<String>, body: serde_json::Value) -> Req {
-        Req { path: path.into(), body: Body::Json(body), token: None }
+        Req { body: Body::Json(body), ..Req::to(path) }
+    }
+
+    /// After a refusal, `who` still finds `holds` at `path`.
+    pub fn survives(mut self, who: Actor, path: impl Into<String>, holds: impl Into<String>) -> Req {
+        self.survives = Some(Survives { who, path: path.into(), holds: holds.into(), always: false });
+        self
+    }
+
+    /// The same check after any answer.
+    pub fn always(mut self) -> Req {
+        if let Some(s) = &mut self.survives {
+            s.always = true;
+        }
+        self
     }
 }
 

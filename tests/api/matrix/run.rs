@@ -2,7 +2,7 @@
 //! each answer against the table; and checks that the table covers exactly the server's routes.
 
 use super::world::World;
-use super::{ACTORS, Actor, Body, Expect, Prep, Req, Row, all_rows, api_rows};
+use super::{ACTORS, Actor, Body, Expect, Prep, Req, Row, Survives, all_rows, api_rows};
 use crate::helpers::{TestApp, on_postgres, spawn_with};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -80,27 +80,47 @@ fn judge(world: &World, expect: Expect, answer: &Answer) -> Result<(), String> {
     Ok(())
 }
 
-async fn attempt(app: &TestApp, world: &World, row: &Row, actor: Actor) -> Answer {
-    let req = match &row.prep {
+async fn attempt(app: &TestApp, world: &World, row: &Row, actor: Actor) -> (Answer, Option<Survives>) {
+    let mut req = match &row.prep {
         Prep::Shared(make) => make(world, actor),
         Prep::Fresh(make) => make(app, world, actor).await,
     };
+    let survives = req.survives.take();
     let token = req.token.clone().or_else(|| world.token(actor).map(str::to_owned));
-    if row.path == "/api/ws" { websocket(app, req, token.as_deref()).await } else { http(app, row.method, req, token.as_deref()).await }
+    let answer =
+        if row.path == "/api/ws" { websocket(app, req, token.as_deref()).await } else { http(app, row.method, req, token.as_deref()).await };
+    (answer, survives)
+}
+
+/// The target a refusal (or a no-op) must have left in place is still there.
+async fn still_there(app: &TestApp, world: &World, survives: &Survives) -> Result<(), String> {
+    let token = world.token(survives.who).expect("a signed-in reader");
+    let res = app.get_bearer(&survives.path, token).await;
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap_or_default();
+    if status == 200 && body.contains(&survives.holds) {
+        Ok(())
+    } else {
+        Err(format!("the target is gone: {:?} reading {} got {status} without {}", survives.who, survives.path, survives.holds))
+    }
 }
 
 /// Ok(true) when the cell needed a second try.
 async fn cell(app: &TestApp, world: &World, row: &Row, index: usize) -> Result<bool, String> {
     let (actor, expect) = (ACTORS[index], row.expect[index]);
-    let mut answer = attempt(app, world, row, actor).await;
+    let name = |why: String| format!("{} {} [{}] as {actor:?}: {why}", row.method, row.path, row.case);
+    let (mut answer, mut survives) = attempt(app, world, row, actor).await;
     // SQLite sometimes answers a write racing another one with "database is locked" (a 500)
     // instead of waiting its turn; that is not an authorization outcome, so the cell is tried
     // once more (a failed write changed nothing) and counted. A second 500 fails the cell.
     let retried = answer.status == 500 && !on_postgres();
     if retried {
-        answer = attempt(app, world, row, actor).await;
+        (answer, survives) = attempt(app, world, row, actor).await;
     }
-    judge(world, expect, &answer).map_err(|why| format!("{} {} [{}] as {actor:?}: {why}", row.method, row.path, row.case))?;
+    judge(world, expect, &answer).map_err(name)?;
+    if let Some(survives) = survives.filter(|s| s.always || matches!(expect, Expect::Deny(..))) {
+        still_there(app, world, &survives).await.map_err(name)?;
+    }
     Ok(retried)
 }
 

@@ -3,7 +3,7 @@
 //! in does not exist for them: 404, never 403, so its id reveals nothing.
 
 use super::Expect::{Allow, Blind, Deny};
-use super::{FORBIDDEN, NOT_FOUND, Prep, Req, Row, group_members, row, signed_in};
+use super::{Actor, FORBIDDEN, NOT_FOUND, Prep, Req, Row, group_members, row, signed_in};
 use serde_json::json;
 
 pub fn rows() -> Vec<Row> {
@@ -25,7 +25,8 @@ pub fn rows() -> Vec<Row> {
         row("PATCH", "/api/chats/{id}", Prep::Shared(|w, _| Req::json(format!("/api/chats/{}", w.group), json!({"name": w.group_name}))),
             signed_in(NOT_FOUND, FORBIDDEN, FORBIDDEN, Allow(200), Allow(200))),
         row("DELETE", "/api/chats/{id}", Prep::Fresh(|app, w, _| Box::pin(async move {
-            Req::to(format!("/api/chats/{}", w.fresh_group(app).await))
+            let id = w.fresh_group(app).await;
+            Req::to(format!("/api/chats/{id}")).survives(Actor::Member, format!("/api/chats/{id}"), id)
         })), signed_in(NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allow(204))),
         row("GET", "/api/chats/by-slug/{slug}", Prep::Shared(|w, _| Req::to(format!("/api/chats/by-slug/{}", w.slug))),
             group_members(Allow(200))),
@@ -33,7 +34,8 @@ pub fn rows() -> Vec<Row> {
             Req::json(format!("/api/chats/{}/members", w.group), json!({"userIds": [w.fresh_user()]}))
         }), signed_in(NOT_FOUND, FORBIDDEN, FORBIDDEN, Allow(200), Allow(200))),
         row("DELETE", "/api/chats/{id}/members/{user_id}", Prep::Fresh(|app, w, _| Box::pin(async move {
-            Req::to(format!("/api/chats/{}/members/{}", w.group, w.fresh_group_member(app).await))
+            let user = w.fresh_group_member(app).await;
+            Req::to(format!("/api/chats/{}/members/{user}", w.group)).survives(Actor::Owner, format!("/api/chats/{}", w.group), user)
         })), signed_in(NOT_FOUND, FORBIDDEN, FORBIDDEN, Allow(204), Allow(204))),
         // No one removes the owner; the owner "removing" themselves is leaving, which needs a hand-over first.
         row("DELETE", "/api/chats/{id}/members/{user_id}", Prep::Shared(|w, _| Req::to(format!("/api/chats/{}/members/{}", w.group, w.owner.id))),
@@ -42,7 +44,8 @@ pub fn rows() -> Vec<Row> {
             Req::json(format!("/api/chats/{}/members/{}", w.group, w.fresh_group_member(app).await), json!({"role": "admin"}))
         })), signed_in(NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allow(200))),
         row("POST", "/api/chats/{id}/leave", Prep::Fresh(|app, w, _| Box::pin(async move {
-            Req::json(format!("/api/chats/{}/leave", w.fresh_group(app).await), json!({}))
+            let id = w.fresh_group(app).await;
+            Req::json(format!("/api/chats/{id}/leave"), json!({})).survives(Actor::Owner, format!("/api/chats/{id}"), id)
         })), signed_in(NOT_FOUND, Allow(204), Allow(204), Allow(204), Deny(409, "owner_must_transfer"))),
         row("POST", "/api/chats/{id}/read", Prep::Shared(|w, _| Req::json(format!("/api/chats/{}/read", w.group), json!({"seq": 1}))),
             group_members(Allow(204))),

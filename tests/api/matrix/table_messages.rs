@@ -3,7 +3,7 @@
 //! member is the author and everyone else in the group "another member".
 
 use super::Expect::{Allow, Blind, Deny};
-use super::{Body, FORBIDDEN, NOT_FOUND, Prep, Req, Row, group_members, row, signed_in};
+use super::{Actor, Body, FORBIDDEN, NOT_FOUND, Prep, Req, Row, group_members, row, signed_in};
 use serde_json::json;
 
 fn send_body() -> serde_json::Value {
@@ -32,7 +32,8 @@ pub fn rows() -> Vec<Row> {
             signed_in(NOT_FOUND, Deny(403, "blocked"), NOT_FOUND, NOT_FOUND, FORBIDDEN)).case("direct chat closed by a block"),
         // The author, and the group's owner and admins as moderators; not another member.
         row("DELETE", "/api/messages/{id}", Prep::Fresh(|app, w, _| Box::pin(async move {
-            Req::to(format!("/api/messages/{}", w.fresh_message(app).await))
+            let (id, text) = w.fresh_message(app).await;
+            Req::to(format!("/api/messages/{id}")).survives(Actor::Member, format!("/api/messages/{id}"), text)
         })), signed_in(NOT_FOUND, FORBIDDEN, Allow(204), Allow(204), Allow(204))),
         row("GET", "/api/messages/{id}/history", Prep::Shared(|w, _| Req::to(format!("/api/messages/{}/history", w.message))),
             group_members(Allow(200))),
@@ -53,7 +54,7 @@ pub fn rows() -> Vec<Row> {
         // Searching everything is everyone's right; the stranger finds none of the group's words.
         row("GET", "/api/search/messages", Prep::Shared(|_, _| Req::to("/api/search/messages?q=launch")),
             signed_in(Blind(200), Allow(200), Allow(200), Allow(200), Allow(200))).case("all chats"),
-        row("POST", "/api/media", Prep::Shared(|_, _| Req { path: "/api/media".into(), body: Body::Image(crate::images::png(4, 4)), token: None }),
+        row("POST", "/api/media", Prep::Shared(|_, _| Req { body: Body::Image(crate::images::png(4, 4)), ..Req::to("/api/media") }),
             signed_in(Allow(201), Allow(201), Allow(201), Allow(201), Allow(201))),
         // Images are for the uploader and the members of the chats they were sent in.
         row("GET", "/api/media/{id}", Prep::Shared(|w, _| Req::to(format!("/api/media/{}", w.media_sent))), group_members(Allow(200))),

@@ -50,7 +50,8 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/api/sessions", Prep::Shared(|_, _| Req::to("/api/sessions")), anyone_signed_in(Allow(200))),
         // A device of the member's: only the member may sign it out.
         row("DELETE", "/api/sessions/{id}", Prep::Fresh(|app, w, _| Box::pin(async move {
-            Req::to(format!("/api/sessions/{}", w.fresh_member_session(app).await))
+            let sid = w.fresh_member_session(app).await;
+            Req::to(format!("/api/sessions/{sid}")).survives(Actor::Member, "/api/sessions", sid)
         })), members_own(Allow(204), NOT_FOUND)),
         row("GET", "/api/users/me", Prep::Shared(|_, _| Req::to("/api/users/me")), anyone_signed_in(Allow(200))),
         row("PATCH", "/api/users/me", Prep::Shared(|w, actor| {
@@ -66,20 +67,25 @@ pub fn rows() -> Vec<Row> {
             signed_in(Allow(201), Deny(403, "blocked"), Allow(201), Allow(201), Deny(400, "invalid_contact"))),
         // A request sent to the member: only the member answers it.
         row("POST", "/api/contacts/requests/{id}/accept", Prep::Fresh(|_, w, _| Box::pin(async move {
-            Req::json(format!("/api/contacts/requests/{}/accept", w.fresh_request_to_member().await.0), json!({}))
+            let (id, _) = w.fresh_request_to_member().await;
+            Req::json(format!("/api/contacts/requests/{id}/accept"), json!({})).survives(Actor::Member, "/api/contacts", id)
         })), members_own(Allow(200), NOT_FOUND)),
         row("POST", "/api/contacts/requests/{id}/decline", Prep::Fresh(|_, w, _| Box::pin(async move {
-            Req::json(format!("/api/contacts/requests/{}/decline", w.fresh_request_to_member().await.0), json!({}))
+            let (id, _) = w.fresh_request_to_member().await;
+            Req::json(format!("/api/contacts/requests/{id}/decline"), json!({})).survives(Actor::Member, "/api/contacts", id)
         })), members_own(Allow(200), NOT_FOUND)),
         // Cancelling someone else's pending pair: only one of its two people may.
         row("DELETE", "/api/contacts/{user_id}", Prep::Fresh(|_, w, _| Box::pin(async move {
-            Req::to(format!("/api/contacts/{}", w.fresh_request_to_member().await.1))
+            let (_, from) = w.fresh_request_to_member().await;
+            Req::to(format!("/api/contacts/{from}")).survives(Actor::Member, "/api/contacts", from)
         })), members_own(Allow(204), NOT_FOUND)),
         row("POST", "/api/blocks/{user_id}", Prep::Shared(|w, _| Req::json(format!("/api/blocks/{}", w.fresh_user()), json!({}))),
             anyone_signed_in(Allow(204))),
         // A block is only ever the caller's own: unblocking someone the owner blocked is a no-op for others.
-        row("DELETE", "/api/blocks/{user_id}", Prep::Fresh(|app, w, _| Box::pin(async move {
-            Req::to(format!("/api/blocks/{}", w.fresh_blocked_by_owner(app).await))
+        row("DELETE", "/api/blocks/{user_id}", Prep::Fresh(|app, w, actor| Box::pin(async move {
+            let user = w.fresh_blocked_by_owner(app).await;
+            let req = Req::to(format!("/api/blocks/{user}"));
+            if actor == Actor::Owner { req } else { req.survives(Actor::Owner, "/api/contacts", user).always() }
         })), anyone_signed_in(Allow(204))),
         row("GET", "/api/push/key", Prep::Shared(|_, _| Req::to("/api/push/key")), anyone_signed_in(Allow(200))),
         row("POST", "/api/push/subscriptions", Prep::Shared(|_, actor| Req::json("/api/push/subscriptions", subscription(&format!("{actor:?}")))),

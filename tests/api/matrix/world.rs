@@ -163,10 +163,10 @@ impl World {
         id
     }
 
-    /// A new message of the member's in the group.
-    pub async fn fresh_message(&self, app: &TestApp) -> String {
+    /// A new message of the member's in the group: (id, text).
+    pub async fn fresh_message(&self, app: &TestApp) -> (String, String) {
         let text = format!("doomed note {}", uuid::Uuid::now_v7().simple());
-        app.say(&self.member.token, &self.group, &text).await["id"].as_str().expect("id").to_owned()
+        (app.say(&self.member.token, &self.group, &text).await["id"].as_str().expect("id").to_owned(), text)
     }
 
     /// A fresh user added to the group by the owner, as a plain member.
