@@ -102,6 +102,9 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
         let frame = ServerFrame::Receipt { chat_id: m.chat_id, user_id: m.user_id, read_seq: m.last_read_seq, delivered_seq: m.last_delivered_seq };
         let to: Vec<Uuid> = match pending.get(&(m.user_id, m.chat_id)).and_then(|p| p.senders.as_ref()) {
             Some(senders) => senders.iter().copied().filter(|s| *s != m.user_id).collect(),
+            // A direct chat closed by a block shows neither person the other's activity (as
+            // with typing and reads): only the mover's own devices hear of a history load.
+            None if closed_by_block(state, m.chat_id, m.user_id).await => vec![m.user_id],
             None => audience.get(&m.chat_id).cloned().unwrap_or_default(),
         };
         if !to.is_empty() {
@@ -109,6 +112,15 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
         }
     }
     Ok(moved.len())
+}
+
+/// Whether `user`'s direct chat is closed by a block either way. A failed lookup says yes: a
+/// receipt kept to the mover's own devices costs nothing, one shown across a block leaks.
+async fn closed_by_block(state: &AppState, chat_id: Uuid, user: Uuid) -> bool {
+    match chats::membership(state, chat_id, user).await {
+        Ok((chat, _)) => chats::ensure_can_send(state, &chat, user).await.is_err(),
+        Err(_) => true,
+    }
 }
 
 /// Flushes once a second for the life of the server. Marks still pending when it stops are

@@ -99,6 +99,13 @@ pub fn rows() -> Vec<EventRow> {
             ok(app.post_bearer(&format!("/api/chats/{}/read", w.group), &w.owner.token, json!({"seq": seq})).await, 204).await;
             Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.owner.id)), ("readSeq", seq)])
         }), GROUP),
+        // Nor does loading it: the delivery mark a history load makes (written within a second)
+        // tells the blocked person nothing.
+        event("receipt", "the blocker loading the direct chat", |app, w, _| Box::pin(async move {
+            app.json_bearer(&format!("/api/chats/{}/messages", w.direct), &w.owner.token).await;
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
+        }), NOBODY),
         // The block hides the owner's activity from the blocked person: reading their message too.
         event("receipt", "the blocker reading the direct chat", |app, w, _| Box::pin(async move {
             ok(app.post_bearer(&format!("/api/chats/{}/read", w.direct), &w.owner.token, json!({"seq": 1})).await, 204).await;
