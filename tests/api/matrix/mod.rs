@@ -1,7 +1,9 @@
-//! The authorization matrix: every API route and every live event type, tried by each kind of
-//! caller, with the exact outcome each must get. The tables (`table_*.rs`, `events.rs`) are the
-//! record of who may do what; the tests fail when the server disagrees with them, and when a
-//! route or an event type exists that the tables do not list.
+//! The authorization matrix: every API route, every page server function and every live event
+//! type, tried by each kind of caller, with the exact outcome each must get. The tables
+//! (`table_*.rs`, `events.rs`) are the record of who may do what; the tests fail when the
+//! server disagrees with them, and when a route, server function or event type exists that the
+//! tables do not list. A row lists one outcome per actor, in `ACTORS` order; a route with more
+//! than one interesting target (a group and a direct chat) has a row per case.
 
 mod events;
 mod events_run;
