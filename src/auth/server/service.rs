@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::server::entity::{session, user};
 use crate::server::state::AppState;
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr};
 use uuid::Uuid;
 
 /// Where a sign-in comes from, for the device list and throttling.
@@ -136,7 +136,7 @@ pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenRespo
     let new_token = tokens::new_refresh_token();
     // The transaction opens with its conditional write, so on SQLite it takes the write lock
     // at once instead of failing to upgrade a read snapshot when another request wrote first.
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let rotated = repo::rotate_refresh(&txn, current.id, &old_hash, &tokens::hash_token(&new_token), now, now + session_ttl(state)).await?;
     txn.commit().await?;
     if !rotated {

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::realtime::model::ServerFrame;
 use crate::server::state::AppState;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveValue::Set, IntoActiveModel};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -61,7 +61,7 @@ pub async fn add_members(state: &AppState, me: Uuid, id: Uuid, req: AddMembersRe
         return Err(AppError::conflict("group_full", format!("Groups have at most {MAX_GROUP_MEMBERS} members.")));
     }
     check_joiners(state, &joining).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     for user in &joining {
         repo::upsert_member(&txn, new_member(id, *user, Role::Member)).await?;
     }
@@ -102,7 +102,7 @@ pub async fn change_role(state: &AppState, me: Uuid, id: Uuid, target: Uuid, req
         return Err(AppError::bad_request("invalid_participant", "Hand ownership to someone else instead."));
     }
     repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     repo::set_role(&txn, id, target, role.as_str()).await?;
     if role == Role::Owner {
         repo::set_role(&txn, id, me, Role::Admin.as_str()).await?;

@@ -10,7 +10,7 @@ use crate::realtime::model::ServerFrame;
 use crate::server::entity::{chat, chat_member, message};
 use crate::server::state::AppState;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, SqlErr};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -72,7 +72,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
         return Ok((false, view(state, me, existing, true).await?));
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let created = repo::create_chat(&txn, chat::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set("direct".to_owned()),
@@ -148,7 +148,7 @@ pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -
     check_joiners(state, &everyone).await?;
     let slug = free_slug(state, &name).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let chat = repo::create_chat(&txn, chat::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set("group".to_owned()),

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::realtime::model::ServerFrame;
 use crate::server::state::AppState;
 use chrono::Utc;
-use sea_orm::{SqlErr, TransactionTrait};
+use sea_orm::SqlErr;
 use uuid::Uuid;
 
 async fn existing(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
@@ -22,7 +22,7 @@ async fn existing(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppErro
 /// Blocks someone (again is fine). The blocked person gets no frame: to them nothing happened.
 pub async fn block(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
     existing(state, me, other).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     repo::delete_pair(&txn, me, other).await?;
     let created = match repo::find_block(&txn, me, other).await? {
         Some(_) => Ok(()),

@@ -10,7 +10,7 @@ use crate::realtime::model::ServerFrame;
 use crate::server::entity::contact;
 use crate::server::state::AppState;
 use chrono::{Duration, Utc};
-use sea_orm::{SqlErr, TransactionTrait};
+use sea_orm::SqlErr;
 use uuid::Uuid;
 
 /// The person a request names, by id or by username.
@@ -39,7 +39,7 @@ pub async fn send(state: &AppState, me: Uuid, req: SendContactRequest) -> Result
     }
     check_daily_limit(state, me).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let created = match repo::create_request(&txn, me, other, Uuid::now_v7(), now).await {
         Ok(row) => row,
         // The other person asked at the same moment (or this is a double click): answer with that row.

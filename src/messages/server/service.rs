@@ -13,7 +13,7 @@ use crate::realtime::server::service as live;
 use crate::server::entity::{chat, chat_member, message};
 use crate::server::state::AppState;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, SqlErr};
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 
@@ -45,7 +45,7 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
     let _gate = state.send_gates.enter(chat_id).await;
     let now = Utc::now();
     let message_id = Uuid::now_v7();
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let seq = repo::next_seq(&txn, chat_id, now).await?.ok_or_else(AppError::not_found)?;
     let inserted = repo::create_message(&txn, message::ActiveModel {
         id: Set(message_id),
@@ -175,7 +175,7 @@ pub async fn edit(state: &AppState, me: Uuid, id: Uuid, content: &str) -> Result
     let body = MessageBody::parse(content).map_err(bad)?;
     if body.as_str() != message.content {
         let now = Utc::now();
-        let txn = state.db.begin().await?;
+        let txn = crate::server::db::begin_write(&state.db).await?;
         repo::update_content(&txn, id, body.as_str(), now).await?;
         repo::create_edit(&txn, id, &message.content, now).await?;
         txn.commit().await?;
@@ -194,7 +194,7 @@ pub async fn delete(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, App
         return Err(AppError::forbidden("forbidden", "You can delete only your own messages."));
     }
     if message.deleted_at.is_none() {
-        let txn = state.db.begin().await?;
+        let txn = crate::server::db::begin_write(&state.db).await?;
         repo::erase(&txn, id, Utc::now()).await?;
         txn.commit().await?;
         // Its images go too: no one can fetch them once the message is gone.

@@ -18,19 +18,20 @@ pub fn public_key(state: &AppState) -> PushKeyResponse {
 /// old row (keys, owner and device), so a browser is never notified twice.
 pub async fn subscribe(state: &AppState, me: Uuid, session_id: Uuid, req: &SubscribeRequest) -> Result<Subscription, AppError> {
     let parsed = NewSubscription::parse(req, state.push.allow_http())?;
-    let now = Utc::now();
-    repo::upsert_subscription(&state.db, push_subscription::Model {
+    let written = push_subscription::Model {
         id: Uuid::now_v7(),
         user_id: me,
         session_id,
         endpoint: parsed.endpoint.clone(),
         p256dh: parsed.p256dh,
         auth: parsed.auth,
-        created_at: now,
-    })
-    .await?;
+        created_at: Utc::now(),
+    };
+    repo::upsert_subscription(&state.db, written.clone()).await?;
     repo::delete_oldest_beyond(&state.db, me, MAX_SUBSCRIPTIONS_PER_USER).await?;
-    let stored = repo::find_subscription_by_endpoint(&state.db, &parsed.endpoint).await?.ok_or_else(AppError::internal)?;
+    // An unsubscribe of the same endpoint may have removed the row in between: that is the
+    // subscribe happening first, so the answer describes what was written.
+    let stored = repo::find_subscription_by_endpoint(&state.db, &parsed.endpoint).await?.unwrap_or(written);
     Ok(Subscription { id: stored.id, endpoint: stored.endpoint, created_at: stored.created_at })
 }
 

@@ -3,7 +3,7 @@
 
 use super::world::World;
 use super::{ACTORS, Actor, Body, Expect, Prep, Req, Row, Survives, all_rows, api_rows};
-use crate::helpers::{TestApp, on_postgres, spawn_with};
+use crate::helpers::{TestApp, spawn_with};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -105,23 +105,15 @@ async fn still_there(app: &TestApp, world: &World, survives: &Survives) -> Resul
     }
 }
 
-/// Ok(true) when the cell needed a second try.
-async fn cell(app: &TestApp, world: &World, row: &Row, index: usize) -> Result<bool, String> {
+async fn cell(app: &TestApp, world: &World, row: &Row, index: usize) -> Result<(), String> {
     let (actor, expect) = (ACTORS[index], row.expect[index]);
     let name = |why: String| format!("{} {} [{}] as {actor:?}: {why}", row.method, row.path, row.case);
-    let (mut answer, mut survives) = attempt(app, world, row, actor).await;
-    // SQLite sometimes answers a write racing another one with "database is locked" (a 500)
-    // instead of waiting its turn; that is not an authorization outcome, so the cell is tried
-    // once more (a failed write changed nothing) and counted. A second 500 fails the cell.
-    let retried = answer.status == 500 && !on_postgres();
-    if retried {
-        (answer, survives) = attempt(app, world, row, actor).await;
-    }
+    let (answer, survives) = attempt(app, world, row, actor).await;
     judge(world, expect, &answer).map_err(name)?;
     if let Some(survives) = survives.filter(|s| s.always || matches!(expect, Expect::Deny(..))) {
         still_there(app, world, &survives).await.map_err(name)?;
     }
-    Ok(retried)
+    Ok(())
 }
 
 #[tokio::test]
@@ -132,17 +124,16 @@ async fn authorization_matrix_for_every_api_route() {
     let rows = all_rows();
     let cells: Vec<(&Row, usize)> = rows.iter().flat_map(|row| (0..ACTORS.len()).map(move |i| (row, i))).collect();
     let started = std::time::Instant::now();
-    let (mut failures, mut retried) = (Vec::new(), 0);
+    let mut failures = Vec::new();
     for chunk in cells.chunks(CONCURRENCY) {
         for outcome in futures::future::join_all(chunk.iter().map(|(row, i)| cell(&app, &world, row, *i))).await {
-            match outcome {
-                Ok(again) => retried += usize::from(again),
-                Err(why) => failures.push(why),
+            if let Err(why) = outcome {
+                failures.push(why);
             }
         }
     }
     let checked = cells.len();
-    println!("authorization matrix: {checked} route cells checked ({} rows, {retried} retried after a 500) in {:?}", rows.len(), started.elapsed());
+    println!("authorization matrix: {checked} route cells checked ({} rows) in {:?}", rows.len(), started.elapsed());
     assert!(failures.is_empty(), "{} cells disagree with the table:\n{}", failures.len(), failures.join("\n"));
     assert!(checked >= 50 * 5, "only {checked} cells");
 }
