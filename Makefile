@@ -24,7 +24,7 @@ DATA_DIR ?= $(CURDIR)/data
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-e2e setup-s3 setup-fuzz build unit api api-sqlite api-postgres api-s3 e2e lint clean-data deploy-check bench-smoke lighthouse fuzz fuzz-build fuzz-long
+.PHONY: run test setup setup-e2e setup-s3 setup-fuzz build unit api api-sqlite api-postgres api-s3 e2e lint clean-data deploy-check bench-smoke lighthouse fuzz fuzz-build fuzz-long setup-schemathesis api-fuzz
 
 ## run: build what is missing, then serve on SQLite under ./data (honours IP, PORT, DATA_DIR, DATABASE_URL, REDIS_URL)
 run: build
@@ -32,7 +32,7 @@ run: build
 	IP="$(IP)" PORT="$(PORT)" DATA_DIR="$(abspath $(DATA_DIR))" "$(SERVER)"
 
 ## test: lint, unit, API on SQLite and PostgreSQL, then Playwright against the release build
-test: setup setup-s3 lint deploy-check unit api bench-smoke fuzz e2e
+test: setup setup-s3 lint deploy-check unit api api-fuzz bench-smoke fuzz e2e
 	@echo "All layers passed."
 
 ## setup: install the toolchain, skipping whatever is already present
@@ -144,6 +144,20 @@ bench-smoke:
 	for _ in $$(seq 150); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.2; done; \
 	"$(CARGO_TARGET_DIR)/debug/chat-bench" --target http://127.0.0.1:$$port --server-pid $$server --check --quiet $(BENCH_SMOKE_ARGS) \
 		|| { status=$$?; echo "--- server log (last 30 lines)"; tail -n 30 "$$data/server.log"; exit $$status; }
+
+## api-fuzz: schemathesis against /api/openapi.json of a fresh debug server on SQLite, signed in,
+## API_FUZZ_EXAMPLES (25) cases per operation; fails on any 5xx or answer that breaks the document
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS := $(TOOLS)/schemathesis/bin/schemathesis
+API_FUZZ_EXAMPLES ?= 25
+
+setup-schemathesis:
+	@"$(SCHEMATHESIS)" --version 2>/dev/null | grep -q " $(SCHEMATHESIS_VERSION)$$" \
+		|| { python3 -m venv "$(TOOLS)/schemathesis" && "$(TOOLS)/schemathesis/bin/pip" install --quiet "schemathesis==$(SCHEMATHESIS_VERSION)"; }
+
+api-fuzz: setup-schemathesis
+	cargo build --features server --bin parlor
+	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) tests/schemathesis/run.sh "$(CARGO_TARGET_DIR)/debug/parlor" "$(SCHEMATHESIS)"
 
 ## fuzz: each fuzz target for FUZZ_SECONDS (25 s); fails on a panic, an allocation over the
 ## limits or a broken property, and prints the executions. fuzz-long: 10 minutes each by default.

@@ -45,7 +45,11 @@ pub struct UsersResponse {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterRequest {
+    /// 3–50 letters, digits, `_`, `.` or `-` (surrounding spaces are dropped).
+    #[cfg_attr(feature = "server", schema(min_length = 3))]
     pub username: String,
+    /// At least 8 characters, at most 1024 bytes.
+    #[cfg_attr(feature = "server", schema(min_length = 8, max_length = 1024))]
     pub password: String,
     #[serde(default)]
     pub password_confirm: Option<String>,

@@ -99,6 +99,8 @@ pub struct UpdateMemberRequest {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReadRequest {
+    /// The seq of the last message read.
+    #[cfg_attr(feature = "server", schema(minimum = 0))]
     pub seq: i64,
 }
 

@@ -68,7 +68,11 @@ pub struct ReactionCount {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendMessageRequest {
+    /// At most 10,000 characters; not blank unless `mediaIds` names images (a caption).
+    #[cfg_attr(feature = "server", schema(max_length = 10000))]
     pub content: String,
+    /// The sender's own id for this message: retrying with it never makes a copy.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_:-]+$"))]
     pub client_id: String,
     #[serde(default)]
     pub reply_to_id: Option<Uuid>,
@@ -94,6 +98,8 @@ pub struct MessagesResponse {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditMessageRequest {
+    /// Not blank, at most 10,000 characters.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 10000))]
     pub content: String,
 }
 
@@ -132,6 +138,8 @@ pub struct ReceiptsResponse {
 #[cfg_attr(feature = "server", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReactionRequest {
+    /// One emoji, such as 👍 or a flag.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 10))]
     pub emoji: String,
 }
 
@@ -144,18 +152,19 @@ pub struct MessageBody(String);
 
 impl MessageBody {
     pub fn parse(raw: &str) -> Result<Self, (&'static str, &'static str)> {
-        if raw.trim().is_empty() {
-            return Err(("empty_message", "A message needs some text."));
-        }
         if raw.chars().count() > MAX_MESSAGE_CHARS {
             return Err(("message_too_long", "Messages are at most 10,000 characters."));
+        }
+        if raw.trim().is_empty() {
+            return Err(("empty_message", "A message needs some text."));
         }
         Ok(Self(raw.trim_end().to_owned()))
     }
 
     /// The text under images: may be empty.
     pub fn caption(raw: &str) -> Result<Self, (&'static str, &'static str)> {
-        if raw.trim().is_empty() { Ok(Self(String::new())) } else { Self::parse(raw) }
+        // Blank is fine, but not longer than any message: the length limit holds for all text.
+        if raw.trim().is_empty() && raw.chars().count() <= MAX_MESSAGE_CHARS { Ok(Self(String::new())) } else { Self::parse(raw) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -206,6 +215,8 @@ mod tests {
         assert!(MessageBody::parse(&"a".repeat(10_000)).is_ok());
         assert_eq!(MessageBody::parse(&"a".repeat(10_001)).unwrap_err().0, "message_too_long");
         assert_eq!(MessageBody::parse("hi  \n").unwrap().as_str(), "hi");
+        assert_eq!(MessageBody::caption("  ").unwrap().as_str(), "");
+        assert_eq!(MessageBody::caption(&" ".repeat(10_001)).unwrap_err().0, "message_too_long");
     }
 
     #[test]

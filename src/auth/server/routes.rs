@@ -63,7 +63,7 @@ pub async fn refresh(State(state): State<AppState>, ApiJson(req): ApiJson<Refres
 }
 
 /// Sign out this device, or every device with `all`.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = LogoutRequest,
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = Option<LogoutRequest>,
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -108,10 +108,12 @@ pub async fn update_me(State(state): State<AppState>, viewer: Viewer, ApiJson(re
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// The start of a username, case-insensitive.
+    /// The start of a username, case-insensitive (1–50 characters once trimmed).
+    #[param(min_length = 1)]
     q: String,
-    /// 1–50, default 20.
+    /// How many at most, default 20; more than 50 is taken as 50.
     limit: Option<u64>,
 }
 

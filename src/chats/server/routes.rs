@@ -39,7 +39,7 @@ pub async fn list_chats(State(state): State<AppState>, viewer: Viewer) -> Result
 
 /// Open the direct chat with a user: 201 when new, 200 with the existing one.
 #[utoipa::path(post, path = "/api/chats/direct", tag = "chats", request_body = CreateDirectRequest,
-    responses((status = 201, body = ChatResponse), (status = 200, body = ChatResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = ChatResponse), (status = 200, body = ChatResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn open_direct(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<CreateDirectRequest>) -> Result<(StatusCode, Json<ChatResponse>), AppError> {
     let (created, chat) = service::open_direct(&state, viewer.user_id, req.user_id).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -77,7 +77,7 @@ pub async fn update_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(
 
 /// Delete a group for everyone (owner only).
 #[utoipa::path(delete, path = "/api/chats/{id}", tag = "chats", params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
     members::delete_chat(&state, viewer.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -85,15 +85,16 @@ pub async fn delete_chat(State(state): State<AppState>, viewer: Viewer, ApiPath(
 
 /// Add people to a group (owner and admins).
 #[utoipa::path(post, path = "/api/chats/{id}/members", tag = "chats", params(("id" = Uuid, Path)), request_body = AddMembersRequest,
-    responses((status = 200, body = ChatResponse), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ChatResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_members(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<AddMembersRequest>) -> Result<Json<ChatResponse>, AppError> {
     members::add_members(&state, viewer.user_id, id, req).await?;
     Ok(Json(ChatResponse { chat: service::get_chat(&state, viewer.user_id, id).await? }))
 }
 
-/// Remove someone from a group (owner and admins; admins cannot remove admins).
+/// Remove someone from a group (owner and admins; admins cannot remove admins); yourself: leave it.
 #[utoipa::path(delete, path = "/api/chats/{id}/members/{user_id}", tag = "chats", params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the owner removing themselves must hand ownership over first")))]
 pub async fn remove_member(State(state): State<AppState>, viewer: Viewer, ApiPath((id, user_id)): ApiPath<(Uuid, Uuid)>) -> Result<StatusCode, AppError> {
     members::remove_member(&state, viewer.user_id, id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -109,7 +110,7 @@ pub async fn change_role(State(state): State<AppState>, viewer: Viewer, ApiPath(
 
 /// Leave a group.
 #[utoipa::path(post, path = "/api/chats/{id}/leave", tag = "chats", params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn leave(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
     members::leave(&state, viewer.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -30,6 +30,7 @@ pub fn routes() -> Vec<ApiRoute> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Messages with a smaller seq (older).
     before: Option<i64>,
@@ -38,6 +39,7 @@ pub struct HistoryQuery {
     /// The messages around this one (a permalink).
     around: Option<Uuid>,
     /// 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -61,7 +63,8 @@ pub async fn history(State(state): State<AppState>, viewer: Viewer, ApiPath(id):
 
 /// Send a message. The same clientId again returns the first message (200) instead of a copy.
 #[utoipa::path(post, path = "/api/chats/{id}/messages", tag = "messages", params(("id" = Uuid, Path)), request_body = SendMessageRequest,
-    responses((status = 201, body = MessageResponse), (status = 200, body = MessageResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 201, body = MessageResponse), (status = 200, body = MessageResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn send(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<SendMessageRequest>) -> Result<(StatusCode, Json<MessageResponse>), AppError> {
     let (created, message) = service::send(&state, viewer.user_id, id, req).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

@@ -8,7 +8,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::server::router::ApiRoute;
 use crate::server::state::AppState;
 use axum::extract::State;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::Response;
@@ -51,14 +51,22 @@ fn this_site_only(state: &AppState, headers: &HeaderMap, viewer: &MaybeViewer) -
 
 /// Live updates over WebSocket (cookie, or `?token=<accessToken>`).
 #[utoipa::path(get, path = "/api/ws", tag = "live", params(("token" = Option<String>, Query, description = "access token, for clients without the cookie")),
-    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn websocket(State(state): State<AppState>, viewer: MaybeViewer, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Result<Response, AppError> {
+    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 400, body = ErrorBody, description = "not a WebSocket handshake"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 426, body = ErrorBody, description = "the connection cannot be upgraded")))]
+pub async fn websocket(
+    State(state): State<AppState>,
+    viewer: MaybeViewer,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, AppError> {
     this_site_only(&state, &headers, &viewer)?;
     let viewer = viewer.0.ok_or_else(AppError::unauthenticated)?;
     // Browsers always send Origin on a WebSocket handshake: a cookie without one is not a page of ours.
     if viewer.via == AuthVia::Cookie && !headers.contains_key(header::ORIGIN) {
         return Err(origin_rejected());
     }
+    // A plain GET (or a broken handshake) gets the error body like any other refusal.
+    let upgrade = upgrade.map_err(|e| AppError::new(e.status().as_u16(), "websocket_required", "Open this route as a WebSocket."))?;
     // Write buffer 0: each frame goes out as it is sent instead of waiting in a buffer.
     Ok(upgrade
         .max_message_size(MAX_CLIENT_FRAME)

@@ -19,14 +19,16 @@ pub fn routes() -> Vec<ApiRoute> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[into_params(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase", parameter_in = Query)]
 pub struct SearchParams {
     /// 1–200 characters, up to 10 words; each word matches anywhere in a message
     /// (prefixes and substrings too), ignoring case and accents. Every word must match.
+    #[param(min_length = 1)]
     q: String,
     /// Search one chat only (you must be in it).
     chat_id: Option<Uuid>,
     /// 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
