@@ -71,14 +71,19 @@ mod web {
             return;
         }
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-        let doc = document.clone();
-        let on_change = Closure::<dyn FnMut()>::new(move || {
-            let status = if doc.hidden() { "away" } else { "online" };
-            send(&crate::realtime::model::ClientFrame::Presence { status: status.to_owned() });
-        });
+        let on_change = Closure::<dyn FnMut()>::new(report_visibility);
         let _ = document.add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
         // Lives as long as the tab.
         on_change.forget();
+    }
+
+    /// Tells the server whether this tab is seen. Also sent on each open: a page being left
+    /// reports "away" as it unloads, and the next page's socket may open before the old one
+    /// closes, so without this the user would stay away while looking at the app.
+    fn report_visibility() {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let status = if document.hidden() { "away" } else { "online" };
+        send(&crate::realtime::model::ClientFrame::Presence { status: status.to_owned() });
     }
 
     /// Whether anything answers at the server's address (the health check is never cached).
@@ -112,6 +117,7 @@ mod web {
                 let opened = pump(store, &mut rx, move || {
                     watch_visibility();
                     SOCKET.with(|s| *s.borrow_mut() = Some(live.clone()));
+                    report_visibility();
                 })
                 .await;
                 SOCKET.with(|s| *s.borrow_mut() = None);
