@@ -27,3 +27,25 @@ test('messages written offline are sent exactly once, in order, when the network
   expect(history.messages.map((m: { content: string }) => m.content)).toEqual(['first, written offline', 'second, written offline']);
   await close();
 });
+
+test('a message sent just before leaving the page is not lost: it goes out once from the next page', async ({ browser }) => {
+  const { b, a, bobCtx, chatId, close } = await directChat(browser);
+  // The server is slow to answer sends, so the page is left while the message is still queued.
+  await a.route('**/api/chats/*/messages', async (route) => {
+    if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => {});
+  });
+  const box = a.getByRole('textbox', { name: 'Message' });
+  await box.fill('sent as the page was left');
+  await box.press('Enter');
+  await expect(a.locator('.msg.pending')).toHaveCount(1);
+  await a.unroute('**/api/chats/*/messages');
+  await a.reload();
+
+  await expect(b.locator('.msg.theirs')).toHaveCount(1, { timeout: 15_000 });
+  await expect(a.locator('.msg.mine')).toHaveCount(1);
+  await expect(a.locator('.msg.pending')).toHaveCount(0);
+  const history = await (await bobCtx.request.get(`/api/chats/${chatId}/messages`)).json();
+  expect(history.messages.map((m: { content: string }) => m.content)).toEqual(['sent as the page was left']);
+  await close();
+});

@@ -89,6 +89,7 @@ impl ChatStore {
         // peek: merging must not make the caller (often an effect) depend on the outbox.
         if self.pending.peek().iter().any(|p| incoming.iter().any(|m| m.client_id == p.client_id)) {
             self.pending.write().retain(|p| !incoming.iter().any(|m| m.client_id == p.client_id));
+            crate::offline::keep_outbox(*self);
         }
         let mut timelines = self.timelines.write();
         let list = timelines.entry(chat_id).or_default();

@@ -34,6 +34,7 @@ mod web {
                     failures = 0;
                     store.send_error.set(None);
                     store.pending.write().retain(|p| p.client_id != next.client_id);
+                    crate::offline::keep_outbox(store);
                     store.apply(ServerFrame::Ack { client_id: next.client_id, message: res.message });
                 }
                 // No answer (offline, server restarting): keep it and try again a little later.
@@ -43,6 +44,7 @@ mod web {
                 }
                 Err(e) => {
                     store.pending.write().retain(|p| p.client_id != next.client_id);
+                    crate::offline::keep_outbox(store);
                     store.send_error.set(Some(e.message));
                 }
             }

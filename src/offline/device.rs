@@ -73,8 +73,60 @@ pub async fn wipe() {
 
 /// Empties the copy (another user signed in on this device).
 pub async fn clear() {
+    remove_now(OUTBOX_PREFIX);
     #[cfg(feature = "web")]
     let _ = js::wipe().await;
+}
+
+/// Where a user's outbox is kept. Unlike IndexedDB, local storage is written before the call
+/// returns: a message queued and then a page left or reloaded at once is still on the device.
+/// The key names its user, so it can be restored at once, before the owner check has run.
+pub fn outbox_key(user: uuid::Uuid) -> String {
+    format!("{OUTBOX_PREFIX}{user}")
+}
+
+const OUTBOX_PREFIX: &str = "parlor:outbox:";
+
+#[cfg(feature = "web")]
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Stores JSON text under `key` before returning (small values only: local storage is synchronous).
+pub fn save_now(key: &str, json: &str) {
+    if WIPED.with(Cell::get) {
+        return;
+    }
+    #[cfg(feature = "web")]
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, json);
+    }
+    #[cfg(not(feature = "web"))]
+    let _ = (key, json);
+}
+
+pub fn load_now<T: DeserializeOwned>(key: &str) -> Option<T> {
+    #[cfg(feature = "web")]
+    return serde_json::from_str(&local_storage()?.get_item(key).ok()??).ok();
+    #[cfg(not(feature = "web"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Removes every key that starts with `prefix`.
+fn remove_now(prefix: &str) {
+    #[cfg(feature = "web")]
+    if let Some(storage) = local_storage() {
+        let count = storage.length().unwrap_or(0);
+        let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
+    }
+    #[cfg(not(feature = "web"))]
+    let _ = prefix;
 }
 
 /// What the browser believes about the network (true when it cannot tell).

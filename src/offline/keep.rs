@@ -1,5 +1,6 @@
 //! Restores the device copy when the server cannot be reached, then writes what changed
-//! once a second: the chat list, the outbox, and the latest messages of recent chats.
+//! once a second: the chat list and the latest messages of recent chats. The outbox is kept
+//! as it changes (`offline::keep_outbox`).
 
 use super::{KEPT_MESSAGES, RECENT_CHATS, device};
 use crate::chats::model::{Chat, ChatView};
@@ -13,7 +14,6 @@ use uuid::Uuid;
 const OWNER: &str = "owner";
 const CHATS: &str = "chats";
 const RECENT: &str = "recent";
-const OUTBOX: &str = "outbox";
 
 fn view_key(chat: Uuid) -> String {
     format!("view:{chat}")
@@ -27,11 +27,13 @@ pub async fn run(store: ChatStore) {
     if me.is_nil() {
         return;
     }
+    // First, before anything can be queued and written over it.
+    restore_outbox(store, me);
     if device::load::<Uuid>(OWNER).await.is_some_and(|owner| owner != me) {
         device::clear().await;
+        super::keep_outbox(store);
     }
     device::save(OWNER, &me).await;
-    restore_outbox(store).await;
     let mut recent: Vec<Uuid> = device::load(RECENT).await.unwrap_or_default();
     if !reachable(store).await {
         restore(store, &recent).await;
@@ -61,8 +63,8 @@ async fn reachable(store: ChatStore) -> bool {
 
 /// Messages written before a reload that never reached the server go out again, with the
 /// same clientId, so the server stores each once.
-async fn restore_outbox(mut store: ChatStore) {
-    let saved: Vec<Pending> = device::load(OUTBOX).await.unwrap_or_default();
+fn restore_outbox(mut store: ChatStore, me: Uuid) {
+    let saved: Vec<Pending> = device::load_now(&device::outbox_key(me)).unwrap_or_default();
     if saved.is_empty() {
         return;
     }
@@ -95,7 +97,6 @@ async fn restore(mut store: ChatStore, recent: &[Uuid]) {
 #[derive(Default)]
 struct Written {
     chats: String,
-    outbox: String,
     views: HashMap<Uuid, u64>,
 }
 
@@ -104,11 +105,6 @@ async fn keep(store: ChatStore, recent: &mut Vec<Uuid>, written: &mut Written) {
     if chats != written.chats {
         device::save_json(CHATS, &chats).await;
         written.chats = chats;
-    }
-    let outbox = serde_json::to_string(&*store.pending.peek()).unwrap_or_default();
-    if outbox != written.outbox {
-        device::save_json(OUTBOX, &outbox).await;
-        written.outbox = outbox;
     }
     let open = *store.open_chat.peek();
     if let Some(open) = open

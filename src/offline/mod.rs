@@ -1,7 +1,7 @@
 //! The device copy: the chat list, the latest messages of recently opened chats and the
-//! outbox, kept in the browser (IndexedDB, through `parlorDevice` in public/pwa.js) so the
-//! app opens, reads and queues messages with no network. It belongs to the signed-in user:
-//! signing out, or another user signing in on the device, wipes it.
+//! outbox, kept in the browser (IndexedDB through `parlorDevice` in public/pwa.js; the outbox
+//! in local storage) so the app opens, reads and queues messages with no network. It belongs
+//! to the signed-in user: signing out, or another user signing in on the device, wipes it.
 
 mod device;
 mod keep;
@@ -20,6 +20,15 @@ pub const KEPT_MESSAGES: usize = 50;
 /// the server cannot be reached, then keeps it up to date.
 pub async fn run(store: ChatStore) {
     keep::run(store).await;
+}
+
+/// Writes the outbox to the device now; called whenever a message joins or leaves it, so
+/// nothing queued is lost to a reload, a closed tab or a crash a moment later.
+pub fn keep_outbox(store: ChatStore) {
+    let me = store.me.peek().id;
+    if let (false, Ok(json)) = (me.is_nil(), serde_json::to_string(&*store.pending.peek())) {
+        device::save_now(&device::outbox_key(me), &json);
+    }
 }
 
 /// Forgets everything this device kept for the user (sign-out).

@@ -59,8 +59,14 @@ pub fn Composer(chat_id: Uuid) -> Element {
                     }
                 });
             }
-            Draft::Reply(m) => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: Some(m.id), media }),
-            Draft::New => store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None, media }),
+            Draft::Reply(m) => {
+                store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: Some(m.id), media });
+                crate::offline::keep_outbox(store);
+            }
+            Draft::New => {
+                store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None, media });
+                crate::offline::keep_outbox(store);
+            }
         }
     };
     // Ctrl+B / Ctrl+I and the B / I buttons wrap the text in ** or *.
