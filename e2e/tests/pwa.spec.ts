@@ -85,7 +85,7 @@ test('offline: the app opens from the device, queues messages across a reload, a
   await box.press('Enter');
   await expect(a.locator('.msg.pending')).toHaveCount(1);
   // Still offline, the app is closed and opened again: the queued message is still there.
-  await expect.poll(async () => await a.evaluate(() => (window as any).parlorDevice.load('outbox'))).toContain('written on a plane');
+  expect(await outbox(a)).toContain('written on a plane');
   await a.reload();
   await expect(a.getByTestId('offline')).toBeVisible({ timeout: 15_000 });
   await expect(a.locator('.msg.pending')).toHaveCount(1);
@@ -148,6 +148,12 @@ test('signing out wipes the device copy and the cached pages', async ({ page }) 
   await expect(page).toHaveURL(/\/login/);
   await ready(page);
   await expect.poll(() => deviceKeys(page)).toEqual([]);
+  expect(await outbox(page)).toBe('');
   const cachedPages = await page.evaluate(async () => (await (await caches.open('parlor-pages')).keys()).map((r) => new URL(r.url).pathname));
   expect(cachedPages.filter((p) => p !== '/login')).toEqual([]);
 });
+
+/** The outbox as the device keeps it (local storage, written as each message is queued). */
+function outbox(page: Page): Promise<string> {
+  return page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('parlor:outbox:')).map((k) => localStorage.getItem(k)).join());
+}
