@@ -63,11 +63,12 @@ pub fn visible_text(html: &str) -> String {
     fragment.root_element().text().collect()
 }
 
-/// What the HTML parser makes of raw text: CR and CR LF become LF, NUL is dropped in a body,
-/// and a byte order mark is skipped at the very start of the input (only there).
-pub fn as_parsed(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "");
-    text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)
+/// What the HTML parser makes of `text` once rendered into `html`: a byte order mark is skipped
+/// only at the very start of the parser's input (so not after a NUL or an opening tag), CR and
+/// CR LF become LF, and NUL is dropped in a body.
+pub fn as_parsed(text: &str, html: &str) -> String {
+    let text = if html.starts_with('\u{feff}') { text.strip_prefix('\u{feff}').unwrap_or(text) } else { text };
+    text.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "")
 }
 
 fn has_allowed_scheme(href: &str) -> bool {
