@@ -110,3 +110,35 @@ test('dark mode follows the system and can be forced either way in settings', as
   expect(await background()).toBe(systemDark);
   await close();
 });
+
+test('opening a chat on a phone moves nothing as the page comes to life', async ({ browser }) => {
+  const { aliceCtx, bobCtx, chatId, close } = await directChat(browser);
+  const origin = test.info().project.use.baseURL!;
+  for (let i = 0; i < 12; i++) {
+    const ctx = i % 2 ? bobCtx : aliceCtx;
+    const res = await ctx.request.post(`/api/chats/${chatId}/messages`, { data: { content: `Line ${i}`, clientId: `still-${i}` }, headers: { origin } });
+    expect(res.status()).toBe(201);
+  }
+  const mobile = await browser.newContext({ ...phone, storageState: await aliceCtx.storageState() });
+  const page = await mobile.newPage();
+  // Every layout shift from the first paint on, with the elements that moved.
+  await page.addInitScript(() => {
+    const shifts: { value: number; moved: string[] }[] = [];
+    (window as unknown as { __shifts: typeof shifts }).__shifts = shifts;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as { value: number; sources: { node?: Element }[] }[]) {
+        shifts.push({ value: entry.value, moved: entry.sources.map((s) => s.node?.className ?? '?') });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(`/chats/${chatId}`);
+  await ready(page);
+  // The times, told in the viewer's zone, have replaced their placeholders.
+  await expect(page.locator('.msg .time:not(.unsettled)')).toHaveCount(12);
+  await expect(page.locator('.day:not(.unsettled)')).toHaveText(['Today']);
+  await page.waitForTimeout(300);
+  const shifts = await page.evaluate(() => (window as unknown as { __shifts: { value: number; moved: string[] }[] }).__shifts);
+  expect(shifts).toEqual([]);
+  await mobile.close();
+  await close();
+});

@@ -66,7 +66,7 @@ pub fn MessageRow(
     let for_edit = message.clone();
     rsx! {
         if let Some(label) = day {
-            li { class: "day", "{label}" }
+            li { class: if hydrated { "day" } else { "day unsettled" }, "{label}" }
         }
         li { class: "{class}", id: "m-{message.id}", "data-seq": "{message.seq}", tabindex: "0",
             onpointerdown: move |e: PointerEvent| {
@@ -222,7 +222,13 @@ pub fn MessageRow(
                             "edited"
                         }
                     }
-                    if hydrated { span { {short_time(message.created_at)} } }
+                    if hydrated {
+                        span { class: "time", {short_time(message.created_at)} }
+                    } else {
+                        // Holds the time's place until it can be told in the viewer's zone,
+                        // so nothing moves when it appears.
+                        span { class: "time unsettled", "aria-hidden": "true", "00:00" }
+                    }
                     if !ticks.is_empty() {
                         button {
                             r#type: "button",

@@ -13,7 +13,8 @@ use uuid::Uuid;
 pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, highlight: Option<Uuid>) -> Element {
     let mut store = use_context::<ChatStore>();
     let mut loading = use_signal(|| false);
-    // Times depend on the viewer's clock and zone: render them after hydration only.
+    // Times depend on the viewer's clock and zone: told after hydration only, in places kept
+    // for them from the start.
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
     // Typing indicators lapse ~5 s after the last refresh: forget them on time. (An effect,
@@ -87,7 +88,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
                     hydrated: hydrated(),
                     can_moderate: group && live.members.iter().any(|x| x.user.id == me && (x.role == "owner" || x.role == "admin")),
                     highlighted: highlight == Some(m.id),
-                    day: (hydrated() && (i == 0 || local_day(&messages[i - 1]) != local_day(m))).then(|| day_label(m)),
+                    day: (i == 0 || day_of(&messages[i - 1], hydrated()) != day_of(m, hydrated())).then(|| day_label(m, hydrated())),
                 }
             }
             for p in pending {
@@ -126,14 +127,17 @@ fn ticks(chat: &Chat, me: Uuid, seq: i64) -> String {
     }
 }
 
-fn local_day(m: &Message) -> chrono::NaiveDate {
-    m.created_at.with_timezone(&chrono::Local).date_naive()
+/// The day a message was sent, in the viewer's zone once the page runs. Before that (the
+/// server's render and the first one in the browser, which must match) it is the UTC day: the
+/// separators then stand, unseen, about where they will be, so the list does not jump.
+fn day_of(m: &Message, local: bool) -> chrono::NaiveDate {
+    if local { m.created_at.with_timezone(&chrono::Local).date_naive() } else { m.created_at.date_naive() }
 }
 
 /// "Today", "Yesterday", or the date.
-fn day_label(m: &Message) -> String {
-    let day = local_day(m);
-    let today = chrono::Local::now().date_naive();
+fn day_label(m: &Message, local: bool) -> String {
+    let day = day_of(m, local);
+    let today = if local { chrono::Local::now().date_naive() } else { chrono::Utc::now().date_naive() };
     if day == today {
         "Today".to_owned()
     } else if today.pred_opt() == Some(day) {
