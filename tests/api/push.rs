@@ -26,6 +26,28 @@ async fn mute(app: &TestApp, token: &str, chat: &str, muted: bool) -> reqwest::R
     app.program().put(app.url(&format!("/api/chats/{chat}/mute"))).bearer_auth(token).json(&json!({"muted": muted})).send().await.unwrap()
 }
 
+/// Alice writes to a group with Bob and Carol, who each have a subscribed phone; Carol is the
+/// control that shows a push was due.
+struct Trio {
+    alice: String,
+    bob: String,
+    carol: String,
+    bob_phone: Browser,
+    carol_phone: Browser,
+    group: String,
+}
+
+async fn trio(app: &TestApp, service: &PushService, name: &str) -> Trio {
+    let (_, alice, _) = app.user("alice").await;
+    let (bob_id, bob, _) = app.user("bob").await;
+    let (carol_id, carol, _) = app.user("carol").await;
+    let (bob_phone, carol_phone) = (Browser::new(service, "bob"), Browser::new(service, "carol"));
+    subscribe(app, &bob, &bob_phone).await;
+    subscribe(app, &carol, &carol_phone).await;
+    let group = app.group(&alice, name, &[&bob_id, &carol_id]).await;
+    Trio { alice, bob, carol, bob_phone, carol_phone, group }
+}
+
 /// Waits until the live connection has handled everything sent before (frames are handled in order).
 async fn sync(ws: &mut Ws) {
     ws.send(json!({"type": "ping", "data": {}})).await;
@@ -105,13 +127,7 @@ async fn private_previews_say_only_that_a_message_came() {
 async fn a_muted_chat_sends_no_push_until_unmuted() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
-    let (bob_phone, carol_phone) = (Browser::new(&service, "bob"), Browser::new(&service, "carol"));
-    subscribe(&app, &bob, &bob_phone).await;
-    subscribe(&app, &carol, &carol_phone).await;
-    let group = app.group(&alice, "Noisy", &[&bob_id, &carol_id]).await;
+    let Trio { alice, bob, carol, bob_phone, carol_phone, group } = trio(&app, &service, "Noisy").await;
 
     let res = mute(&app, &bob, &group, true).await;
     assert_eq!(res.status(), 200);
@@ -147,13 +163,7 @@ async fn muting_a_chat_one_is_not_in_is_not_found() {
 async fn someone_looking_at_the_app_gets_no_push_until_the_tab_is_hidden() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
-    let (bob_phone, carol_phone) = (Browser::new(&service, "bob"), Browser::new(&service, "carol"));
-    subscribe(&app, &bob, &bob_phone).await;
-    subscribe(&app, &carol, &carol_phone).await;
-    let group = app.group(&alice, "Watching", &[&bob_id, &carol_id]).await;
+    let Trio { alice, bob, bob_phone, group, .. } = trio(&app, &service, "Watching").await;
 
     let mut tab = Ws::connect(&app.base, &bob).await;
     app.say(&alice, &group, "seen live").await;
