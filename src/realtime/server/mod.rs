@@ -4,6 +4,7 @@ pub mod bus;
 pub mod connection;
 pub mod deliveries;
 pub mod hub;
+pub mod leases;
 pub mod presence;
 pub mod routes;
 pub mod service;

@@ -8,6 +8,7 @@
 //! only this instance, and the hub knows.
 
 use super::hub::Hub;
+use super::leases::{Leases, now_ms};
 use redis::aio::ConnectionManager;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -35,32 +36,16 @@ return 1
 ";
 
 pub struct Visibility {
-    shared: Option<ConnectionManager>,
-    prefix: String,
-    instance: Uuid,
-    /// How long a field lives without renewal; renewed every third of it.
-    ttl: Duration,
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    leases: Leases,
 }
 
 impl Visibility {
     pub fn new(shared: Option<ConnectionManager>, prefix: &str, ttl: Duration) -> Self {
-        Self { shared, prefix: prefix.to_owned(), instance: Uuid::now_v7(), ttl }
-    }
-
-    fn key(&self, user: Uuid) -> String {
-        format!("{}:visible:{user}", self.prefix)
+        Self { leases: Leases::new(shared, prefix, "visible", ttl) }
     }
 
     fn field(&self, conn: u64) -> String {
-        format!("{}:{conn}", self.instance)
-    }
-
-    fn ttl_ms(&self) -> i64 {
-        i64::try_from(self.ttl.as_millis()).unwrap_or(30_000)
+        format!("{}:{conn}", self.leases.instance)
     }
 
     /// Records whether one of this instance's connections shows the app, here and for the others.
@@ -70,11 +55,11 @@ impl Visibility {
     }
 
     async fn show(&self, user: Uuid, conn: u64) {
-        let Some(shared) = &self.shared else { return };
-        let now = now_ms();
+        let Some(shared) = &self.leases.shared else { return };
+        let (now, ttl) = (now_ms(), self.leases.ttl_ms());
         let script = redis::Script::new(SHOW);
-        let mut invocation = script.key(self.key(user));
-        invocation.arg(self.field(conn)).arg(now + self.ttl_ms()).arg(now).arg(self.ttl_ms());
+        let mut invocation = script.key(self.leases.key(user));
+        invocation.arg(self.field(conn)).arg(now + ttl).arg(now).arg(ttl);
         if let Err(e) = invocation.invoke_async::<i64>(&mut shared.clone()).await {
             tracing::warn!(error = %e, "recording a visible connection in Redis failed");
         }
@@ -82,8 +67,8 @@ impl Visibility {
 
     /// Forgets one of this instance's connections (hidden, or closed).
     pub async fn hide(&self, user: Uuid, conn: u64) {
-        let Some(shared) = &self.shared else { return };
-        let dropped: redis::RedisResult<()> = redis::cmd("HDEL").arg(self.key(user)).arg(self.field(conn)).query_async(&mut shared.clone()).await;
+        let Some(shared) = &self.leases.shared else { return };
+        let dropped: redis::RedisResult<()> = redis::cmd("HDEL").arg(self.leases.key(user)).arg(self.field(conn)).query_async(&mut shared.clone()).await;
         if let Err(e) = dropped {
             tracing::warn!(error = %e, "clearing a visible connection in Redis failed");
         }
@@ -97,39 +82,31 @@ impl Visibility {
             let (here, rest): (Vec<Uuid>, Vec<Uuid>) = users.iter().partition(|u| hub.is_visible(**u));
             (here.into_iter().collect(), rest)
         };
-        let Some(shared) = &self.shared else { return visible };
         if rest.is_empty() {
             return visible;
         }
-        let mut pipe = redis::pipe();
-        for user in &rest {
-            pipe.hvals(self.key(*user));
-        }
-        match pipe.query_async::<Vec<Vec<i64>>>(&mut shared.clone()).await {
-            Ok(fields) => {
-                let now = now_ms();
-                visible.extend(rest.iter().zip(fields).filter(|(_, until)| until.iter().any(|t| *t > now)).map(|(user, _)| *user));
-            }
-            Err(e) => tracing::warn!(error = %e, "reading visible connections from Redis failed"),
+        if let Some(live) = self.leases.any_live(&rest).await {
+            visible.extend(rest.iter().zip(live).filter(|(_, live)| *live).map(|(user, _)| *user));
         }
         visible
     }
 
     /// Renews this instance's visible connections until the process ends.
     pub fn spawn_heartbeat(self: Arc<Self>, hub: Arc<Hub>) {
-        let Some(shared) = self.shared.clone() else { return };
+        let Some(shared) = self.leases.shared.clone() else { return };
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(self.ttl / 3);
+            let mut tick = tokio::time::interval(self.leases.ttl / 3);
             loop {
                 tick.tick().await;
                 let conns = hub.visible_connections();
                 if conns.is_empty() {
                     continue;
                 }
-                let until = now_ms() + self.ttl_ms();
+                let ttl = self.leases.ttl_ms();
+                let until = now_ms() + ttl;
                 let mut pipe = redis::pipe();
                 for (user, conn) in conns {
-                    pipe.cmd("EVAL").arg(RENEW).arg(1).arg(self.key(user)).arg(self.field(conn)).arg(until).arg(self.ttl_ms()).ignore();
+                    pipe.cmd("EVAL").arg(RENEW).arg(1).arg(self.leases.key(user)).arg(self.field(conn)).arg(until).arg(ttl).ignore();
                 }
                 if let Err(e) = pipe.query_async::<()>(&mut shared.clone()).await {
                     tracing::warn!(error = %e, "renewing visible connections in Redis failed");
