@@ -1,4 +1,4 @@
-import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { test, expect, Browser, Page, APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ready, registerByApi, signIn, uniqueName } from './helpers';
@@ -32,6 +32,20 @@ async function say(api: Api, chatId: string, content: string, mediaIds: string[]
   expect(res.status(), content).toBe(201);
 }
 
+/** A signed-in victim whose page has the trap installed, and an attacker with their own context. */
+async function victimAndAttacker(browser: Browser, attackerName: string) {
+  const context = await browser.newContext();
+  await context.addInitScript(installTrap);
+  const victimName = uniqueName('victim');
+  await registerByApi(context.request, victimName, 'password123', 'Victim');
+  const page = await context.newPage();
+  await signIn(page, victimName, 'password123');
+  const victim = (await (await context.request.get('/api/users/me')).json()).user;
+  const attackerCtx = await browser.newContext();
+  const attacker = await apiUser(attackerCtx.request, attackerName);
+  return { page, victim, attacker, close: () => Promise.all([context.close(), attackerCtx.close()]) };
+}
+
 /** Nothing ran and nothing forbidden is in the page. */
 async function assertClean(page: Page, where: string) {
   expect(await page.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits), where).toEqual([]);
@@ -42,15 +56,7 @@ test.describe.configure({ timeout: 240_000 });
 
 test(`${PAYLOADS.length} payloads as messages, group names and display names render as text`, async ({ browser }) => {
   expect(PAYLOADS.length).toBeGreaterThanOrEqual(500);
-  const context = await browser.newContext();
-  await context.addInitScript(installTrap);
-  const victimName = uniqueName('victim');
-  await registerByApi(context.request, victimName, 'password123', 'Victim');
-  const page = await context.newPage();
-  await signIn(page, victimName, 'password123');
-  const victim = (await (await context.request.get('/api/users/me')).json()).user;
-  const attackerCtx = await browser.newContext();
-  const attacker = await apiUser(attackerCtx.request, PAYLOADS[0]);
+  const { page, victim, attacker, close } = await victimAndAttacker(browser, PAYLOADS[0]);
 
   // Messages, PER_CHAT to a group, each group named after a payload: server-rendered, then hydrated.
   const chats: string[] = [];
@@ -91,19 +97,11 @@ test(`${PAYLOADS.length} payloads as messages, group names and display names ren
   await ready(page);
   await expect(page.locator('.msg .sender').first()).toBeVisible();
   await assertClean(page, 'display names');
-  await Promise.all([context.close(), attackerCtx.close()]);
+  await close();
 });
 
 test('payloads arriving live, as file names and as search queries stay text', async ({ browser }) => {
-  const context = await browser.newContext();
-  await context.addInitScript(installTrap);
-  const victimName = uniqueName('victim');
-  await registerByApi(context.request, victimName, 'password123', 'Victim');
-  const page = await context.newPage();
-  await signIn(page, victimName, 'password123');
-  const victim = (await (await context.request.get('/api/users/me')).json()).user;
-  const attackerCtx = await browser.newContext();
-  const attacker = await apiUser(attackerCtx.request, 'Mallory');
+  const { page, victim, attacker, close } = await victimAndAttacker(browser, 'Mallory');
   const chat = await group(attacker, 'Live', [victim.id]);
   await page.goto(`/chats/${chat}`);
   await ready(page);
@@ -152,5 +150,5 @@ test('payloads arriving live, as file names and as search queries stay text', as
   await expect(dialog.getByRole('option').first()).toBeVisible();
   await assertClean(page, 'search results');
   console.log(`xss: ${PAYLOADS.length} payloads; ${live.length} live, 20 file names, ${queries.length} queries`);
-  await Promise.all([context.close(), attackerCtx.close()]);
+  await close();
 });
