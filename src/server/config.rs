@@ -200,6 +200,15 @@ impl Settings {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
+    /// The origin of PUBLIC_URL ("https://chat.example.com"), which a browser sends as Origin
+    /// on our own pages even when a proxy in front hands us another Host.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = self.public_url.as_deref()?.trim();
+        let (scheme, rest) = url.split_once("://")?;
+        let authority = rest.split(['/', '?', '#']).next().filter(|a| !a.is_empty())?;
+        Some(format!("{scheme}://{authority}").to_ascii_lowercase())
+    }
+
     /// The VAPID subject push services see: PUSH_SUBJECT, else an https PUBLIC_URL.
     pub fn push_subject(&self) -> String {
         if let Some(subject) = &self.push_subject {
@@ -383,6 +392,15 @@ mod tests {
         let given = Settings::from_args(["--push-subject".to_owned(), "mailto:ops@example.com".to_owned()]).unwrap();
         assert_eq!(given.push_subject(), "mailto:ops@example.com");
         assert!(Settings::from_args(["--push-subject".to_owned(), "ops@example.com".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn the_public_origin_is_the_public_url_without_its_path() {
+        assert_eq!(settings_in(Path::new("/tmp/x")).public_origin(), None);
+        let origin = |url: &str| Settings::from_args(["--public-url".to_owned(), url.to_owned()]).unwrap().public_origin();
+        assert_eq!(origin("https://Chat.Example.com/"), Some("https://chat.example.com".to_owned()));
+        assert_eq!(origin("https://chat.example.com:8443/parlor/?x"), Some("https://chat.example.com:8443".to_owned()));
+        assert_eq!(origin("chat.example.com"), None);
     }
 
     #[test]

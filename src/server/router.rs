@@ -76,7 +76,7 @@ pub fn build(state: AppState, cookie_key: &[u8]) -> Router {
         .merge(api)
         .layer(middleware::from_fn(pages::guard_pages))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_requests))
-        .layer(middleware::from_fn(csrf::check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_viewer))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), auth_routes::attach_client_ip))

@@ -1,6 +1,6 @@
 //! Security headers on every response; the page CSP allows exactly the scripts SSR writes;
 //! CORS only for configured origins.
-use crate::helpers::{spawn_app, spawn_with};
+use crate::helpers::{assert_error, spawn_app, spawn_with};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -95,4 +95,29 @@ async fn cors_answers_only_the_configured_origins_and_never_with_credentials() {
     assert!(refused.headers().get("access-control-allow-origin").is_none());
     let plain = app.program().get(app.url("/api/openapi.json")).header("origin", "https://evil.example").send().await.unwrap();
     assert!(plain.headers().get("access-control-allow-origin").is_none());
+}
+
+/// A proxy in front may hand the server its own Host (nginx does unless told to pass it on):
+/// then the browser's Origin, PUBLIC_URL's origin, is still this site, and no other site is.
+#[tokio::test]
+async fn behind_a_proxy_that_changes_host_pages_of_the_public_url_still_work() {
+    let public = "https://chat.example.com";
+    let app = spawn_with(&[("public-url", public)]).await;
+    app.register("proxied", "password123").await;
+    let login = app.login_with(&app.program(), "proxied", "password123").await;
+    let cookie = login.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let rename = |origin: &'static str| {
+        app.program().patch(app.url("/api/users/me")).header("cookie", &cookie).header("origin", origin).json(&serde_json::json!({"displayName": origin})).send()
+    };
+    assert_eq!(rename(public).await.unwrap().status(), 200, "a write from our own page");
+    assert_eq!(assert_error(rename("https://evil.example").await.unwrap(), 403).await, "csrf_rejected");
+    let me: serde_json::Value = app.program().get(app.url("/api/users/me")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["user"]["displayName"], public, "the write from another site changed nothing");
+
+    let live = |origin: &'static str| app.program().get(app.url("/api/events")).header("cookie", &cookie).header("origin", origin).send();
+    let ours = live(public).await.unwrap();
+    assert_eq!(ours.status(), 200);
+    assert!(ours.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    drop(ours);
+    assert_eq!(assert_error(live("https://evil.example").await.unwrap(), 403).await, "origin_rejected");
 }

@@ -40,7 +40,7 @@ fn origin_rejected() -> AppError {
 /// send it on cross-site handshakes) or with a token. Programs send no Origin and pass. An app
 /// on a CORS_ORIGINS origin may connect with its token, never with the cookie.
 fn this_site_only(state: &AppState, headers: &HeaderMap, viewer: &MaybeViewer) -> Result<(), AppError> {
-    if !from_other_origin(headers) {
+    if !from_other_origin(headers, state.settings.public_origin().as_deref()) {
         return Ok(());
     }
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or_default().trim_end_matches('/');
