@@ -17,6 +17,9 @@ pub mod media_model;
 #[path = "../../src/media/server/process.rs"]
 #[doc(hidden)]
 pub mod media_process;
+#[path = "../../src/media/server/webp_check.rs"]
+#[doc(hidden)]
+pub mod media_webp_check;
 #[path = "../../src/messages/format.rs"]
 #[doc(hidden)]
 pub mod messages_format;
@@ -43,6 +46,7 @@ pub mod media {
     pub use crate::media_model as model;
     pub mod server {
         pub use crate::media_process as process;
+        pub use crate::media_webp_check as webp_check;
     }
 }
 pub mod messages {

@@ -3,3 +3,4 @@ pub mod process;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod webp_check;

@@ -7,6 +7,7 @@
 //! every frame too), and the decoder runs under allocation limits.
 
 use crate::media::model::{MAX_SIDE, MAX_UPLOAD_BYTES};
+use crate::media::server::webp_check;
 use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
@@ -14,7 +15,7 @@ use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Seek};
 use std::path::Path;
 
 const MEDIUM_SIDE: u32 = 800;
@@ -92,7 +93,7 @@ pub fn process_reader<R: BufRead + Seek>(mut reader: R, len: u64) -> Result<Proc
     }
     if format == ImageFormat::WebP {
         reader.rewind().map_err(|_| Rejection::Invalid)?;
-        webp_frames_fit(&mut reader, width, height)?;
+        webp_check::frames_fit(&mut reader, width, height)?;
     }
     reader.rewind().map_err(|_| Rejection::Invalid)?;
 
@@ -127,46 +128,6 @@ fn square_thumbnail(image: &DynamicImage) -> DynamicImage {
     let side = image.width().min(image.height());
     let (x, y) = ((image.width() - side) / 2, (image.height() - side) / 2);
     image.crop_imm(x, y, side, side).resize_exact(THUMBNAIL_SIDE, THUMBNAIL_SIDE, FilterType::Triangle)
-}
-
-/// image-webp (0.2.4) decodes a lossy (VP8) frame at the size the frame's own header states
-/// and compares it with the canvas only afterwards, outside the allocation limits: 300 bytes
-/// claiming 16383 × 16383 inside an 8 × 6 canvas cost hundreds of MiB (found by the
-/// upload_sniff fuzz target). So every VP8 frame, animation frames included, must fit the
-/// canvas before anything is decoded. A file cut short is left to the decoder to refuse.
-fn webp_frames_fit<R: Read + Seek>(reader: &mut R, width: u32, height: u32) -> Result<(), Rejection> {
-    let mut riff = [0u8; 12];
-    reader.read_exact(&mut riff).map_err(|_| Rejection::Invalid)?;
-    let end = 8 + u64::from(u32::from_le_bytes([riff[4], riff[5], riff[6], riff[7]]));
-    // The top-level chunks, then those inside each animation frame (ANMF: 16 bytes of frame
-    // header, then its own chunks). Each step moves on by at least 8 bytes, so this ends.
-    let mut lists = vec![(12, end, true)];
-    while let Some((mut at, end, top)) = lists.pop() {
-        while at + 8 <= end {
-            let mut header = [0u8; 8];
-            if reader.seek(SeekFrom::Start(at)).is_err() || reader.read_exact(&mut header).is_err() {
-                break;
-            }
-            let size = u64::from(u32::from_le_bytes([header[4], header[5], header[6], header[7]]));
-            let body = at + 8;
-            match &header[..4] {
-                b"ANMF" if top => lists.push((body + 16, (body + size).min(end), false)),
-                b"VP8 " => {
-                    let mut head = [0u8; 10];
-                    if reader.read_exact(&mut head).is_ok() && head[3..6] == [0x9d, 0x01, 0x2a] {
-                        let frame_width = u32::from(u16::from_le_bytes([head[6], head[7]]) & 0x3fff);
-                        let frame_height = u32::from(u16::from_le_bytes([head[8], head[9]]) & 0x3fff);
-                        if frame_width > width || frame_height > height {
-                            return Err(Rejection::Invalid);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            at = body + size + (size & 1);
-        }
-    }
-    Ok(())
 }
 
 fn limits() -> Limits {
@@ -336,71 +297,6 @@ mod tests {
         assert_eq!(sniff(b"<!DOCTYPE html><script>"), Err(Rejection::Unsupported));
         // BMP is an image, but not one we accept.
         assert_eq!(sniff(b"BM\x00\x00\x00\x00\x00\x00\x00\x00"), Err(Rejection::Unsupported));
-    }
-
-    /// A RIFF chunk: fourcc, little-endian size, body, padded to even.
-    fn chunk(fourcc: &[u8; 4], body: &[u8]) -> Vec<u8> {
-        let mut out = [fourcc.as_slice(), &u32::try_from(body.len()).unwrap().to_le_bytes(), body].concat();
-        if body.len() % 2 == 1 {
-            out.push(0);
-        }
-        out
-    }
-
-    fn riff(chunks: &[Vec<u8>]) -> Vec<u8> {
-        let body = [b"WEBP".as_slice(), &chunks.concat()].concat();
-        [b"RIFF".as_slice(), &u32::try_from(body.len()).unwrap().to_le_bytes(), &body].concat()
-    }
-
-    /// A lossy key frame's header claiming `width` × `height` (the picture data is junk).
-    fn vp8(width: u16, height: u16) -> Vec<u8> {
-        chunk(b"VP8 ", &[[0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a].as_slice(), &width.to_le_bytes(), &height.to_le_bytes(), &[0; 6]].concat())
-    }
-
-    fn side(n: u32) -> [u8; 3] {
-        let [a, b, c, _] = (n - 1).to_le_bytes();
-        [a, b, c]
-    }
-
-    /// An extended header for a `width` × `height` canvas, animated or not.
-    fn vp8x(width: u32, height: u32, animated: bool) -> Vec<u8> {
-        chunk(b"VP8X", &[[if animated { 2 } else { 0 }, 0, 0, 0].as_slice(), &side(width), &side(height)].concat())
-    }
-
-    fn anmf(width: u32, height: u32, frame: Vec<u8>) -> Vec<u8> {
-        chunk(b"ANMF", &[[0; 6].as_slice(), &side(width), &side(height), &[100, 0, 0, 0], &frame].concat())
-    }
-
-    fn fits(bytes: &[u8], width: u32, height: u32) -> Result<(), Rejection> {
-        webp_frames_fit(&mut std::io::Cursor::new(bytes), width, height)
-    }
-
-    #[test]
-    fn webp_frames_larger_than_their_canvas_are_refused_before_decoding() {
-        assert_eq!(fits(&riff(&[vp8(16, 12)]), 16, 12), Ok(()));
-        let still = riff(&[vp8x(8, 6, false), vp8(4000, 4000)]);
-        assert_eq!(fits(&still, 8, 6), Err(Rejection::Invalid));
-        let frames = |second: Vec<u8>| riff(&[vp8x(8, 6, true), chunk(b"ANIM", &[0; 6]), anmf(8, 6, vp8(8, 6)), anmf(8, 6, second)]);
-        assert_eq!(fits(&frames(vp8(8, 6)), 8, 6), Ok(()));
-        assert_eq!(fits(&frames(vp8(16383, 16383)), 8, 6), Err(Rejection::Invalid));
-        // With an alpha chunk first, as image-webp's other path reads it.
-        let with_alpha = [chunk(b"ALPH", &[0; 5]), vp8(14333, 16372)].concat();
-        assert_eq!(fits(&frames(with_alpha), 8, 6), Err(Rejection::Invalid));
-        // A chunk that claims more than the file holds ends the walk; the decoder judges the rest.
-        let mut cut = riff(&[vp8(16, 12)]);
-        cut.truncate(20);
-        assert_eq!(fits(&cut, 16, 12), Ok(()));
-    }
-
-    #[test]
-    fn real_webp_files_pass_and_the_fuzz_find_is_refused() {
-        let process_bytes = |bytes: &[u8]| process_reader(std::io::Cursor::new(bytes), bytes.len() as u64);
-        for real in [&include_bytes!("../../../fuzz/corpus/upload_sniff/lossy.webp")[..], include_bytes!("../../../fuzz/corpus/upload_sniff/animated.webp")] {
-            assert!(process_bytes(real).is_ok());
-        }
-        let found = include_bytes!("../../../fuzz/corpus/upload_sniff/regression-vp8-frame-larger-than-its-canvas");
-        assert_eq!(process_bytes(found).err(), Some(Rejection::Invalid));
-        assert_eq!(process_bytes(&riff(&[vp8x(8, 6, false), vp8(4000, 4000)])).err(), Some(Rejection::Invalid));
     }
 
     #[test]
