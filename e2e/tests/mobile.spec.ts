@@ -111,7 +111,7 @@ test('dark mode follows the system and can be forced either way in settings', as
   await close();
 });
 
-test('opening a chat on a phone moves nothing as the page comes to life', async ({ browser }) => {
+test('opening a chat on a phone keeps every message its size as the page comes to life', async ({ browser }) => {
   const { aliceCtx, bobCtx, chatId, close } = await directChat(browser);
   const origin = test.info().project.use.baseURL!;
   for (let i = 0; i < 12; i++) {
@@ -121,24 +121,24 @@ test('opening a chat on a phone moves nothing as the page comes to life', async 
   }
   const mobile = await browser.newContext({ ...phone, storageState: await aliceCtx.storageState() });
   const page = await mobile.newPage();
-  // Every layout shift from the first paint on, with the elements that moved.
+  // The size of each row of the list; first as the server wrote it, before the client starts.
+  type Sized = Window & { __sizes: () => Record<string, string>; __before: Record<string, string> };
   await page.addInitScript(() => {
-    const shifts: { value: number; moved: string[] }[] = [];
-    (window as unknown as { __shifts: typeof shifts }).__shifts = shifts;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as unknown as { value: number; sources: { node?: Element }[] }[]) {
-        shifts.push({ value: entry.value, moved: entry.sources.map((s) => s.node?.className ?? '?') });
-      }
-    }).observe({ type: 'layout-shift', buffered: true });
+    const w = window as unknown as Sized;
+    w.__sizes = () => Object.fromEntries([...document.querySelectorAll('.timeline > li')].map((li, i) => {
+      const box = li.getBoundingClientRect();
+      return [li.id || `${li.className.split(' ')[0]}-${i}`, `${Math.round(box.width)}x${Math.round(box.height)}`];
+    }));
+    document.addEventListener('DOMContentLoaded', () => { w.__before = w.__sizes(); });
   });
   await page.goto(`/chats/${chatId}`);
   await ready(page);
   // The times, told in the viewer's zone, have replaced their placeholders.
   await expect(page.locator('.msg .time:not(.unsettled)')).toHaveCount(12);
   await expect(page.locator('.day:not(.unsettled)')).toHaveText(['Today']);
-  await page.waitForTimeout(300);
-  const shifts = await page.evaluate(() => (window as unknown as { __shifts: { value: number; moved: string[] }[] }).__shifts);
-  expect(shifts).toEqual([]);
+  const before = await page.evaluate(() => (window as unknown as Sized).__before);
+  expect(Object.keys(before)).toHaveLength(13);
+  expect(await page.evaluate(() => (window as unknown as Sized).__sizes())).toEqual(before);
   await mobile.close();
   await close();
 });
