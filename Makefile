@@ -62,6 +62,7 @@ build: setup
 	fi
 
 lint:
+	cargo fmt --all --check
 	cargo clippy --features server --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --features web -- -D warnings
 	cargo clippy -p chat-bench --all-targets -- -D warnings

@@ -1,9 +1,12 @@
 //! The root component and the routes. The static head (viewport, manifest, icons, pwa.js)
 //! is in index.html, which dx turns into the page template.
 
-use crate::views::{AppShell, ChatPage, ContactsPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage, SettingsPage};
-use uuid::Uuid;
+use crate::views::{
+    AppShell, ChatPage, ContactsPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage,
+    SettingsPage,
+};
 use dioxus::prelude::*;
+use uuid::Uuid;
 
 #[derive(Clone, Routable, Debug, PartialEq)]
 #[rustfmt::skip]

@@ -166,7 +166,11 @@ impl Args {
             }
             let per_user = (self.groups * self.group_size).div_ceil(self.users);
             if per_user > MAX_GROUPS_PER_USER {
-                bail!("{} groups of {} would put a user in {per_user} groups; the server allows {MAX_GROUPS_PER_USER}", self.groups, self.group_size);
+                bail!(
+                    "{} groups of {} would put a user in {per_user} groups; the server allows {MAX_GROUPS_PER_USER}",
+                    self.groups,
+                    self.group_size
+                );
             }
         }
         if pairs + self.groups == 0 {
@@ -208,7 +212,8 @@ impl Args {
         if self.source_ips > 1 {
             // A socket bound to 127.0.0.x can only reach IPv4 targets; names could resolve to ::1.
             for target in &self.targets {
-                let ipv4 = reqwest::Url::parse(target).ok().is_some_and(|u| matches!(u.host(), Some(url::Host::Ipv4(_))));
+                let ipv4 =
+                    reqwest::Url::parse(target).ok().is_some_and(|u| matches!(u.host(), Some(url::Host::Ipv4(_))));
                 if !ipv4 {
                     bail!("--source-ips needs IPv4 loopback targets like http://127.0.0.1:8080, not {target}");
                 }
@@ -301,7 +306,15 @@ mod tests {
         for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:443/", "http://127.1.2.3"] {
             assert!(check_loopback(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://10.0.0.1:8080", "http://example.com", "http://0.0.0.0:80", "ftp://127.0.0.1", "https://127.0.0.1", "http://127.0.0.1/api", "http://localhost.example.com"] {
+        for bad in [
+            "http://10.0.0.1:8080",
+            "http://example.com",
+            "http://0.0.0.0:80",
+            "ftp://127.0.0.1",
+            "https://127.0.0.1",
+            "http://127.0.0.1/api",
+            "http://localhost.example.com",
+        ] {
             assert!(check_loopback(bad).is_err(), "{bad}");
         }
     }
@@ -333,7 +346,32 @@ mod tests {
 
     #[test]
     fn slices_share_the_run_and_add_up() {
-        let a = args(&["--users", "301", "--pairs", "100", "--groups", "4", "--group-size", "20", "--rate", "30", "--history-rate", "3", "--workers", "3", "--prefix", "p_", "--users-file", "/tmp/u.json", "--server-pid", "1", "--json", "--check", "--seed", "7"]);
+        let a = args(&[
+            "--users",
+            "301",
+            "--pairs",
+            "100",
+            "--groups",
+            "4",
+            "--group-size",
+            "20",
+            "--rate",
+            "30",
+            "--history-rate",
+            "3",
+            "--workers",
+            "3",
+            "--prefix",
+            "p_",
+            "--users-file",
+            "/tmp/u.json",
+            "--server-pid",
+            "1",
+            "--json",
+            "--check",
+            "--seed",
+            "7",
+        ]);
         a.check().unwrap();
         let slices: Vec<Args> = (0..3).map(|i| a.slice(i)).collect();
         assert_eq!(slices.iter().map(|s| s.users).collect::<Vec<_>>(), [101, 100, 100]);

@@ -61,7 +61,8 @@ pub async fn run(load: Load<'_>) {
         let member = chat.members[rng.random_range(0..chat.members.len())];
         let user = &load.users[member];
         let url = page_url(&load.bases[user.instance], &chat.id);
-        let (http, token, stats, slots) = (load.net.http(member).clone(), user.token.clone(), load.stats.clone(), slots.clone());
+        let (http, token, stats, slots) =
+            (load.net.http(member).clone(), user.token.clone(), load.stats.clone(), slots.clone());
         in_flight.spawn(async move {
             let Ok(_slot) = slots.acquire_owned().await else { return };
             read(&http, &url, &token, due_at, &stats).await;
@@ -110,7 +111,10 @@ mod tests {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/api/chats/c/messages?limit=50", listener.local_addr().unwrap());
-        let head = format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let mut request = [0u8; 4096];
@@ -135,6 +139,10 @@ mod tests {
         read(&http, &refused, "t", Instant::now(), &stats).await;
         assert_eq!(stats.errors()["history: http 404 not_found"], 1);
         assert_eq!(crate::stats::Latency::of(&stats.history).count, 1, "a refusal is no latency");
-        assert_eq!(Stats::load(&stats.sent) + Stats::load(&stats.completed) + Stats::load(&stats.expected), 0, "correctness counters untouched");
+        assert_eq!(
+            Stats::load(&stats.sent) + Stats::load(&stats.completed) + Stats::load(&stats.expected),
+            0,
+            "correctness counters untouched"
+        );
     }
 }

@@ -96,7 +96,9 @@ struct ErrorDto {
 impl Ctx {
     /// Counts an acknowledged send (from a WebSocket `ack` or an HTTP answer).
     pub fn acked(&self, client_id: &str, message: &MessageDto) {
-        let (Some((k, _)), Some(&chat)) = (parse_client_id(&self.run, client_id), self.chat_index.get(&message.chat_id)) else {
+        let (Some((k, _)), Some(&chat)) =
+            (parse_client_id(&self.run, client_id), self.chat_index.get(&message.chat_id))
+        else {
             self.stats.on_send_error("ack: for a message this run did not send");
             return;
         };
@@ -186,10 +188,19 @@ async fn open(url: String, base: &str, source: Option<IpAddr>) -> anyhow::Result
 
 /// Opens a WebSocket as user `me` (from `source` when given), waits for `ready`, then reads
 /// in the background.
-pub async fn websocket(ctx: Arc<Ctx>, base: &str, token: &str, me: usize, source: Option<IpAddr>, stop: watch::Receiver<bool>) -> anyhow::Result<Conn> {
+pub async fn websocket(
+    ctx: Arc<Ctx>,
+    base: &str,
+    token: &str,
+    me: usize,
+    source: Option<IpAddr>,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<Conn> {
     let started = Instant::now();
     let url = format!("{}/api/ws?token={token}", base.replacen("http", "ws", 1));
-    let socket = tokio::time::timeout(CONNECT_TIMEOUT, open(url, base, source)).await.context("websocket: no answer within 15 s")??;
+    let socket = tokio::time::timeout(CONNECT_TIMEOUT, open(url, base, source))
+        .await
+        .context("websocket: no answer within 15 s")??;
     let (mut sink, mut stream) = socket.split();
     let mut view = View::default();
     let ready = tokio::time::timeout(CONNECT_TIMEOUT, async {
@@ -203,7 +214,11 @@ pub async fn websocket(ctx: Arc<Ctx>, base: &str, token: &str, me: usize, source
         bail!("websocket closed before ready")
     });
     ready.await.context("websocket: no ready frame within 15 s")??;
-    ctx.stats.connect.lock().unwrap_or_else(|p| p.into_inner()).saturating_record(started.elapsed().as_micros().try_into().unwrap_or(u64::MAX));
+    ctx.stats
+        .connect
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .saturating_record(started.elapsed().as_micros().try_into().unwrap_or(u64::MAX));
 
     let (outbox, mut queued) = mpsc::unbounded_channel::<String>();
     tokio::spawn(async move {
@@ -240,9 +255,19 @@ pub async fn websocket(ctx: Arc<Ctx>, base: &str, token: &str, me: usize, source
 
 /// Opens `GET /api/events` as user `me`, waits for `ready`, then reads in the background.
 /// `client` must have no overall timeout: the stream stays open for the whole run.
-pub async fn events(ctx: Arc<Ctx>, client: &reqwest::Client, base: &str, token: &str, me: usize, stop: watch::Receiver<bool>) -> anyhow::Result<Conn> {
+pub async fn events(
+    ctx: Arc<Ctx>,
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    me: usize,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<Conn> {
     let started = Instant::now();
-    let res = tokio::time::timeout(CONNECT_TIMEOUT, client.get(format!("{base}/api/events")).bearer_auth(token).send()).await.context("events: no answer within 15 s")?.context("events")?;
+    let res = tokio::time::timeout(CONNECT_TIMEOUT, client.get(format!("{base}/api/events")).bearer_auth(token).send())
+        .await
+        .context("events: no answer within 15 s")?
+        .context("events")?;
     if res.status() != 200 {
         bail!("events: {}", crate::setup::refusal(res).await);
     }
@@ -261,7 +286,11 @@ pub async fn events(ctx: Arc<Ctx>, client: &reqwest::Client, base: &str, token: 
         }
     });
     ready.await.context("events: no ready frame within 15 s")??;
-    ctx.stats.connect.lock().unwrap_or_else(|p| p.into_inner()).saturating_record(started.elapsed().as_micros().try_into().unwrap_or(u64::MAX));
+    ctx.stats
+        .connect
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .saturating_record(started.elapsed().as_micros().try_into().unwrap_or(u64::MAX));
 
     let reader = tokio::spawn(async move {
         let mut stop = stop;
@@ -292,7 +321,8 @@ fn take_events(buffer: &mut String) -> Vec<String> {
     let mut out = Vec::new();
     while let Some(end) = buffer.find("\n\n") {
         let block: String = buffer.drain(..end + 2).collect();
-        let data: Vec<&str> = block.lines().filter_map(|l| l.strip_prefix("data:")).map(|v| v.strip_prefix(' ').unwrap_or(v)).collect();
+        let data: Vec<&str> =
+            block.lines().filter_map(|l| l.strip_prefix("data:")).map(|v| v.strip_prefix(' ').unwrap_or(v)).collect();
         if !data.is_empty() {
             out.push(data.join("\n"));
         }
@@ -333,7 +363,9 @@ mod tests {
     }
 
     fn new(seq: i64, sender: usize) -> String {
-        format!(r#"{{"type":"message.new","data":{{"id":"x","chatId":"c","seq":{seq},"clientId":"r:{seq}:{sender}","sender":{{}}}}}}"#)
+        format!(
+            r#"{{"type":"message.new","data":{{"id":"x","chatId":"c","seq":{seq},"clientId":"r:{seq}:{sender}","sender":{{}}}}}}"#
+        )
     }
 
     #[test]

@@ -46,7 +46,9 @@ async fn main() -> ExitCode {
     match report {
         Ok(report) => {
             if let Some(path) = &args.json_file {
-                let written = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from).and_then(|text| Ok(std::fs::write(path, text + "\n")?));
+                let written = serde_json::to_string_pretty(&report)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|text| Ok(std::fs::write(path, text + "\n")?));
                 if let Err(e) = written {
                     eprintln!("chat-bench: writing {}: {e:#}", path.display());
                 }
@@ -82,7 +84,8 @@ fn bar(args: &Args, len: u64, what: &str) -> ProgressBar {
     if args.quiet {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
-    let style = ProgressStyle::with_template("{prefix:>10} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("{prefix:>10} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar.set_prefix(what.to_owned());
     bar
@@ -91,7 +94,12 @@ fn bar(args: &Args, len: u64, what: &str) -> ProgressBar {
 /// Every target must answer before anything is set up.
 async fn check_targets(net: &Net, bases: &[String]) -> anyhow::Result<()> {
     for base in bases {
-        let res = net.http(0).get(format!("{base}/health")).send().await.with_context(|| format!("{base} does not answer"))?;
+        let res = net
+            .http(0)
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .with_context(|| format!("{base} does not answer"))?;
         if !res.status().is_success() {
             bail!("{base}/health answered {}", res.status());
         }
@@ -108,7 +116,10 @@ async fn run(args: &Args, gate: &mut Gate) -> anyhow::Result<Report> {
     if let Some(limit) = stats::open_files_limit()
         && (args.users as u64) + 256 > limit
     {
-        eprintln!("chat-bench: warning: {} connections but only {limit} open files allowed (ulimit -n); see --workers", args.users);
+        eprintln!(
+            "chat-bench: warning: {} connections but only {limit} open files allowed (ulimit -n); see --workers",
+            args.users
+        );
     }
     check_targets(&net, &bases).await?;
 
@@ -118,7 +129,11 @@ async fn run(args: &Args, gate: &mut Gate) -> anyhow::Result<Report> {
         None => None,
     };
     // With a users file and no --prefix, the usernames of the file's last run come back.
-    let prefix = args.prefix.clone().or_else(|| file.as_ref().and_then(|f| f.prefix.clone())).unwrap_or_else(|| format!("bench_{run_id}_"));
+    let prefix = args
+        .prefix
+        .clone()
+        .or_else(|| file.as_ref().and_then(|f| f.prefix.clone()))
+        .unwrap_or_else(|| format!("bench_{run_id}_"));
     let seed = args.seed.unwrap_or_else(rand::random);
 
     // Users: register and sign in (or take them from the users file).
@@ -131,7 +146,16 @@ async fn run(args: &Args, gate: &mut Gate) -> anyhow::Result<Report> {
             (users, Some(reused))
         }
         _ => {
-            let signed = setup::sign_in(&net, &bases, &prefix, (0..args.users).collect(), args.setup_concurrency, instance_of, &b).await?;
+            let signed = setup::sign_in(
+                &net,
+                &bases,
+                &prefix,
+                (0..args.users).collect(),
+                args.setup_concurrency,
+                instance_of,
+                &b,
+            )
+            .await?;
             (signed.into_iter().map(|s| s.user).collect(), None)
         }
     };
@@ -262,7 +286,14 @@ async fn run(args: &Args, gate: &mut Gate) -> anyhow::Result<Report> {
 
 /// Users from the users file whose tokens outlive this run, the others signed in and saved
 /// into `file`; returns them all and how many were reused.
-async fn users_from_file(args: &Args, net: &Net, bases: &[String], prefix: &str, file: &mut UsersFile, b: &ProgressBar) -> anyhow::Result<(Vec<User>, usize)> {
+async fn users_from_file(
+    args: &Args,
+    net: &Net,
+    bases: &[String],
+    prefix: &str,
+    file: &mut UsersFile,
+    b: &ProgressBar,
+) -> anyhow::Result<(Vec<User>, usize)> {
     let instances = if args.same_instance { 1 } else { bases.len() };
     let instance_of = |i: usize| i % instances;
     let until = users_file::unix_now() + (args.duration + args.drain).ceil() as u64 + users_file::MARGIN_SECS;
@@ -270,7 +301,11 @@ async fn users_from_file(args: &Args, net: &Net, bases: &[String], prefix: &str,
     // One request per target, no hashing: a server started on a fresh DATA_DIR (other
     // secrets, other database) takes none of the saved tokens, so sign everyone in again.
     for (at, base) in bases.iter().enumerate() {
-        let Some((i, sample)) = found.iter().enumerate().find_map(|(i, u)| u.as_ref().filter(|u| u.instance == at).map(|u| (i, u))) else { continue };
+        let Some((i, sample)) =
+            found.iter().enumerate().find_map(|(i, u)| u.as_ref().filter(|u| u.instance == at).map(|u| (i, u)))
+        else {
+            continue;
+        };
         if !setup::token_works(net.http(i), base, sample).await? {
             eprintln!("chat-bench: {base} refuses the saved tokens; signing everyone in again");
             file.forget(base);
@@ -286,11 +321,22 @@ async fn users_from_file(args: &Args, net: &Net, bases: &[String], prefix: &str,
         found[s.index] = Some(s.user);
     }
     file.prefix = Some(prefix.to_owned());
-    let users = found.into_iter().collect::<Option<Vec<User>>>().ok_or_else(|| anyhow::anyhow!("a user was neither reused nor signed in"))?;
+    let users = found
+        .into_iter()
+        .collect::<Option<Vec<User>>>()
+        .ok_or_else(|| anyhow::anyhow!("a user was neither reused nor signed in"))?;
     Ok((users, reused))
 }
 
-async fn connect_all(args: &Args, ctx: &Arc<Ctx>, net: &Net, bases: &[String], users: &[User], stop: &watch::Receiver<bool>, b: &ProgressBar) -> Vec<Option<Conn>> {
+async fn connect_all(
+    args: &Args,
+    ctx: &Arc<Ctx>,
+    net: &Net,
+    bases: &[String],
+    users: &[User],
+    stop: &watch::Receiver<bool>,
+    b: &ProgressBar,
+) -> Vec<Option<Conn>> {
     let jobs = users.iter().enumerate().map(|(i, user)| {
         let (ctx, stop) = (ctx.clone(), stop.clone());
         let base = bases[user.instance].clone();
@@ -336,7 +382,16 @@ async fn hold(args: &Args, stats: &Stats) -> f64 {
 
 /// Sends `rate x duration` messages on the open-loop schedule; returns how long sending took.
 #[allow(clippy::too_many_arguments)]
-async fn send_all(args: &Args, ctx: &Arc<Ctx>, net: &Net, bases: &[String], users: &[User], chats: &[Chat], conns: &[Option<Conn>], seed: u64) -> f64 {
+async fn send_all(
+    args: &Args,
+    ctx: &Arc<Ctx>,
+    net: &Net,
+    bases: &[String],
+    users: &[User],
+    chats: &[Chat],
+    conns: &[Option<Conn>],
+    seed: u64,
+) -> f64 {
     let stats = &ctx.stats;
     let total = (args.rate * args.duration).round() as u64;
     let groups: Vec<usize> = (0..chats.len()).filter(|&c| chats[c].group).collect();

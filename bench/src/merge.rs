@@ -3,7 +3,9 @@
 //! by side), server memory as the parent read it.
 
 use crate::cli::Args;
-use crate::report::{ConnectInfo, Correctness, Latencies, Memory, Report, RunInfo, Scenario, SetupInfo, Throughput, WorkersInfo};
+use crate::report::{
+    ConnectInfo, Correctness, Latencies, Memory, Report, RunInfo, Scenario, SetupInfo, Throughput, WorkersInfo,
+};
 use crate::stats::{Latency, add_dump, histogram, rss_kib};
 use std::collections::BTreeMap;
 
@@ -82,8 +84,14 @@ pub fn merge(p: Parent<'_>, reports: Vec<Report>) -> anyhow::Result<Report> {
         setup: SetupInfo {
             users_secs: max(r, |x| x.setup.users_secs),
             // Only what the workers that reported did: a failed worker's users are neither.
-            reused_users: a.users_file.is_some().then(|| count(r, |x| x.setup.reused_users.unwrap_or(0) as u64) as usize),
-            signed_in_users: a.users_file.is_some().then(|| count(r, |x| x.setup.signed_in_users.unwrap_or(0) as u64) as usize),
+            reused_users: a
+                .users_file
+                .is_some()
+                .then(|| count(r, |x| x.setup.reused_users.unwrap_or(0) as u64) as usize),
+            signed_in_users: a
+                .users_file
+                .is_some()
+                .then(|| count(r, |x| x.setup.signed_in_users.unwrap_or(0) as u64) as usize),
             chats: count(r, |x| x.setup.chats as u64) as usize,
             chats_secs: max(r, |x| x.setup.chats_secs),
         },
@@ -94,7 +102,13 @@ pub fn merge(p: Parent<'_>, reports: Vec<Report>) -> anyhow::Result<Report> {
             per_sec: if connect_secs > 0.0 { connected as f64 / connect_secs } else { 0.0 },
             time_to_ready: latency(r, |h| &h.connect)?,
         },
-        memory: Memory { server_rss_kib_before: before, server_rss_kib_connected: connected_rss, server_rss_kib_end: end, server_kib_per_connection: per_connection, client_rss_kib: Some(client_rss) },
+        memory: Memory {
+            server_rss_kib_before: before,
+            server_rss_kib_connected: connected_rss,
+            server_rss_kib_end: end,
+            server_kib_per_connection: per_connection,
+            client_rss_kib: Some(client_rss),
+        },
         // The workers send side by side over the same seconds, so their rates add up.
         throughput: Throughput {
             intended_per_sec: a.rate,
@@ -165,14 +179,41 @@ mod tests {
 
     #[test]
     fn worker_reports_add_up_and_histograms_merge() {
-        let whole = Args::parse_from(["chat-bench", "--users", "300", "--workers", "3", "--rate", "30", "--history-rate", "3", "--users-file", "/tmp/x"]);
+        let whole = Args::parse_from([
+            "chat-bench",
+            "--users",
+            "300",
+            "--workers",
+            "3",
+            "--rate",
+            "30",
+            "--history-rate",
+            "3",
+            "--users-file",
+            "/tmp/x",
+        ]);
         let slice = whole.slice(0);
-        let reports = vec![worker_report(&slice, &[1, 2, 3], 2.0, 0), worker_report(&slice, &[4, 5], 4.0, 2), worker_report(&slice, &[6, 1000], 1.0, 0)];
-        let parent = Parent { args: &whole, bases: &["http://127.0.0.1:1".to_owned()], instances: 1, run_id: "p", seed: 9, rss: [Some(1000), Some(4000), Some(4100)], failures: vec!["worker: no report within 120 s, killed (worker 2)".into()] };
+        let reports = vec![
+            worker_report(&slice, &[1, 2, 3], 2.0, 0),
+            worker_report(&slice, &[4, 5], 4.0, 2),
+            worker_report(&slice, &[6, 1000], 1.0, 0),
+        ];
+        let parent = Parent {
+            args: &whole,
+            bases: &["http://127.0.0.1:1".to_owned()],
+            instances: 1,
+            run_id: "p",
+            seed: 9,
+            rss: [Some(1000), Some(4000), Some(4100)],
+            failures: vec!["worker: no report within 120 s, killed (worker 2)".into()],
+        };
         let m = merge(parent, reports).unwrap();
         assert_eq!((m.run.id.as_str(), m.run.seed, m.scenario.users, m.scenario.workers), ("p", 9, 300, Some(3)));
         assert_eq!(m.connect.connected, 300);
-        assert!((m.connect.secs - 4.0).abs() < 1e-9 && (m.connect.per_sec - 75.0).abs() < 1e-9, "slowest worker's time, all connections");
+        assert!(
+            (m.connect.secs - 4.0).abs() < 1e-9 && (m.connect.per_sec - 75.0).abs() < 1e-9,
+            "slowest worker's time, all connections"
+        );
         assert_eq!(m.memory.server_kib_per_connection, Some(10.0));
         assert_eq!((m.setup.reused_users, m.setup.signed_in_users), (Some(150), Some(150)));
         assert_eq!(m.throughput.sent, 7);

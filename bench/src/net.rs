@@ -41,7 +41,13 @@ impl Net {
                     .build()
                     .context("building the HTTP client")?,
             );
-            streams.push(reqwest::Client::builder().connect_timeout(Duration::from_secs(15)).local_address(local).build().context("building the event-stream client")?);
+            streams.push(
+                reqwest::Client::builder()
+                    .connect_timeout(Duration::from_secs(15))
+                    .local_address(local)
+                    .build()
+                    .context("building the event-stream client")?,
+            );
         }
         Ok(Self { sources: source_ips, http, streams })
     }

@@ -45,7 +45,14 @@ pub fn correctness(chats: &[Chat], base: &[i64], last: &[i64], stats: &Stats, vi
         let from = base.get(c).copied().unwrap_or(0);
         let to = last.get(c).copied().unwrap_or(0).max(stats.chat_seq(c));
         let messages = (to - from).max(0);
-        let mut problem = ChatProblem { chat_id: chat.id.clone(), members: chat.members.len(), messages, lost: 0, duplicated: 0, out_of_order: 0 };
+        let mut problem = ChatProblem {
+            chat_id: chat.id.clone(),
+            members: chat.members.len(),
+            messages,
+            lost: 0,
+            duplicated: 0,
+            out_of_order: 0,
+        };
         for &m in &chat.members {
             let view = views.get(m).and_then(|v| v.chats.get(&c));
             let got = view.map_or(0, |v| v.seen.iter().filter(|&&s| s > from && s <= to).count()) as u64;
@@ -342,7 +349,11 @@ impl Report {
             out.push(format!("{} deliveries out of order", c.out_of_order));
         }
         if self.connect.connected < self.connect.attempted {
-            out.push(format!("{} of {} users could not connect", self.connect.attempted - self.connect.connected, self.connect.attempted));
+            out.push(format!(
+                "{} of {} users could not connect",
+                self.connect.attempted - self.connect.connected,
+                self.connect.attempted
+            ));
         }
         if self.scenario.rate > 0.0 && self.throughput.deliveries == 0 {
             out.push("no message was delivered".to_owned());
@@ -360,16 +371,27 @@ impl Report {
         let mut t = String::new();
         let (sc, th, co) = (&self.scenario, &self.throughput, &self.connect);
         let _ = writeln!(t, "chat-bench run {} (seed {})", self.run.id, self.run.seed);
-        let _ = writeln!(t, "  targets     {} ({} instance{} used)", self.run.targets.join(", "), self.run.instances, if self.run.instances == 1 { "" } else { "s" });
+        let _ = writeln!(
+            t,
+            "  targets     {} ({} instance{} used)",
+            self.run.targets.join(", "),
+            self.run.instances,
+            if self.run.instances == 1 { "" } else { "s" }
+        );
         let mut shape = format!("{} users, {} direct chats", sc.users, sc.pairs);
         if sc.groups > 0 {
-            let _ = write!(shape, ", {} group{} of {}", sc.groups, if sc.groups == 1 { "" } else { "s" }, sc.group_size);
+            let _ =
+                write!(shape, ", {} group{} of {}", sc.groups, if sc.groups == 1 { "" } else { "s" }, sc.group_size);
         }
         if let Some(share) = sc.group_share {
             let _ = write!(shape, " ({:.0}% of messages to groups)", share * 100.0);
         }
         let _ = writeln!(t, "  scenario    {shape}");
-        let _ = writeln!(t, "              {} msg/s for {} s, send over {}, receive over {}, {} chars", sc.rate, sc.duration_secs, sc.send, sc.receive, sc.message_size);
+        let _ = writeln!(
+            t,
+            "              {} msg/s for {} s, send over {}, receive over {}, {} chars",
+            sc.rate, sc.duration_secs, sc.send, sc.receive, sc.message_size
+        );
         let mut extras = Vec::new();
         if let Some(rate) = sc.history_rate {
             extras.push(format!("history pages {rate}/s"));
@@ -378,14 +400,22 @@ impl Report {
             extras.push(format!("sources 127.0.0.1-{n}"));
         }
         if let Some(w) = &self.workers {
-            extras.push(format!("{} worker processes{}", w.count, if w.failed > 0 { format!(", {} FAILED", w.failed) } else { String::new() }));
+            extras.push(format!(
+                "{} worker processes{}",
+                w.count,
+                if w.failed > 0 { format!(", {} FAILED", w.failed) } else { String::new() }
+            ));
         }
         if !extras.is_empty() {
             let _ = writeln!(t, "              {}", extras.join(", "));
         }
         match (self.setup.reused_users, self.setup.signed_in_users) {
             (None, _) | (_, None) => {
-                let _ = writeln!(t, "  setup       {} users registered and signed in in {:.1} s; {} chats in {:.1} s", sc.users, self.setup.users_secs, self.setup.chats, self.setup.chats_secs);
+                let _ = writeln!(
+                    t,
+                    "  setup       {} users registered and signed in in {:.1} s; {} chats in {:.1} s",
+                    sc.users, self.setup.users_secs, self.setup.chats, self.setup.chats_secs
+                );
             }
             (Some(reused), Some(signed_in)) => {
                 let _ = writeln!(
@@ -398,7 +428,13 @@ impl Report {
         let _ = writeln!(
             t,
             "  connect     {}/{} connected in {:.2} s ({:.0}/s); time to ready p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-            co.connected, co.attempted, co.secs, co.per_sec, co.time_to_ready.p50_ms, co.time_to_ready.p99_ms, co.time_to_ready.max_ms
+            co.connected,
+            co.attempted,
+            co.secs,
+            co.per_sec,
+            co.time_to_ready.p50_ms,
+            co.time_to_ready.p99_ms,
+            co.time_to_ready.max_ms
         );
         let m = &self.memory;
         match (m.server_rss_kib_before, m.server_rss_kib_connected, m.server_rss_kib_end) {
@@ -419,13 +455,28 @@ impl Report {
         let history = self.latency.history.as_ref();
         if sc.rate > 0.0 || history.is_some() {
             if sc.rate > 0.0 {
-                let _ = writeln!(t, "  messages    sent {} ({:.1}/s of {:.1}/s intended), acked {} ({:.1}/s)", th.sent, th.sent_per_sec, th.intended_per_sec, th.acked, th.acked_per_sec);
-                let _ = writeln!(t, "  deliveries  {} to other members ({:.1}/s of {:.1}/s intended), {} echoes to senders", th.deliveries, th.deliveries_per_sec, th.intended_deliveries_per_sec, th.echoes);
+                let _ = writeln!(
+                    t,
+                    "  messages    sent {} ({:.1}/s of {:.1}/s intended), acked {} ({:.1}/s)",
+                    th.sent, th.sent_per_sec, th.intended_per_sec, th.acked, th.acked_per_sec
+                );
+                let _ = writeln!(
+                    t,
+                    "  deliveries  {} to other members ({:.1}/s of {:.1}/s intended), {} echoes to senders",
+                    th.deliveries, th.deliveries_per_sec, th.intended_deliveries_per_sec, th.echoes
+                );
             }
             let _ = writeln!(t);
-            let _ = writeln!(t, "  latency (ms, from intended send time)   count      p50      p95      p99    p99.9      max");
+            let _ = writeln!(
+                t,
+                "  latency (ms, from intended send time)   count      p50      p95      p99    p99.9      max"
+            );
             let mut row = |name: &str, l: &Latency| {
-                let _ = writeln!(t, "    {name:<36}{:>7}{:>9.2}{:>9.2}{:>9.2}{:>9.2}{:>9.2}", l.count, l.p50_ms, l.p95_ms, l.p99_ms, l.p999_ms, l.max_ms);
+                let _ = writeln!(
+                    t,
+                    "    {name:<36}{:>7}{:>9.2}{:>9.2}{:>9.2}{:>9.2}{:>9.2}",
+                    l.count, l.p50_ms, l.p95_ms, l.p99_ms, l.p999_ms, l.max_ms
+                );
             };
             if sc.rate > 0.0 {
                 row("send -> ack", &self.latency.send_to_ack);
@@ -448,7 +499,11 @@ impl Report {
             c.committed, c.received, c.expected, c.lost, c.duplicated, c.out_of_order
         );
         for p in &c.problem_chats {
-            let _ = writeln!(t, "    chat {} ({} members, {} messages): lost {}, duplicated {}, out of order {}", p.chat_id, p.members, p.messages, p.lost, p.duplicated, p.out_of_order);
+            let _ = writeln!(
+                t,
+                "    chat {} ({} members, {} messages): lost {}, duplicated {}, out of order {}",
+                p.chat_id, p.members, p.messages, p.lost, p.duplicated, p.out_of_order
+            );
         }
         if self.errors.is_empty() {
             let _ = writeln!(t, "  errors      none");

@@ -40,7 +40,8 @@ impl UsersFile {
     /// The file's users, or none when it does not exist yet.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text).with_context(|| format!("{} is not a chat-bench users file", path.display())),
+            Ok(text) => serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a chat-bench users file", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
         }
@@ -59,12 +60,23 @@ impl UsersFile {
 
     /// Users `0..count` (named `{prefix}{i}`, on `bases[instance(i)]`) whose saved token is
     /// valid until at least `until` (Unix seconds); None for those to sign in again.
-    pub fn reusable(&self, bases: &[String], prefix: &str, count: usize, instance: impl Fn(usize) -> usize, until: u64) -> Vec<Option<User>> {
+    pub fn reusable(
+        &self,
+        bases: &[String],
+        prefix: &str,
+        count: usize,
+        instance: impl Fn(usize) -> usize,
+        until: u64,
+    ) -> Vec<Option<User>> {
         (0..count)
             .map(|i| {
                 let at = instance(i);
                 let saved = self.targets.get(&bases[at])?.get(&format!("{prefix}{i}"))?;
-                (saved.expires_at >= until).then(|| User { id: saved.id.clone(), token: saved.token.clone(), instance: at })
+                (saved.expires_at >= until).then(|| User {
+                    id: saved.id.clone(),
+                    token: saved.token.clone(),
+                    instance: at,
+                })
             })
             .collect()
     }

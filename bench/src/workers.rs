@@ -128,7 +128,8 @@ impl Worker {
             .spawn()
             .with_context(|| format!("starting worker {index}"))?;
         let stdin = child.stdin.take().ok_or_else(|| anyhow!("worker {index} has no stdin"))?;
-        let stdout = BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("worker {index} has no stdout"))?).lines();
+        let stdout =
+            BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("worker {index} has no stdout"))?).lines();
         Ok(Self { index, child, stdin, stdout, failed: None })
     }
 
@@ -265,12 +266,24 @@ pub async fn run_parent(args: &Args) -> anyhow::Result<Report> {
             let _ = tokio::time::timeout(Duration::from_secs(10), w.child.wait()).await;
         }
     }
-    let failures: Vec<String> = workers.iter().filter_map(|w| w.failed.as_ref().map(|why| format!("{why} (worker {})", w.index))).collect();
+    let failures: Vec<String> =
+        workers.iter().filter_map(|w| w.failed.as_ref().map(|why| format!("{why} (worker {})", w.index))).collect();
     for why in &failures {
         eprintln!("chat-bench: {why}");
     }
     let instances = if args.same_instance { 1 } else { bases.len() };
-    merge(Parent { args: &whole, bases: &bases, instances, run_id: &run_id, seed, rss: [rss_before, rss_connected, rss_end], failures }, reports)
+    merge(
+        Parent {
+            args: &whole,
+            bases: &bases,
+            instances,
+            run_id: &run_id,
+            seed,
+            rss: [rss_before, rss_connected, rss_end],
+            failures,
+        },
+        reports,
+    )
 }
 
 #[cfg(test)]
@@ -311,8 +324,17 @@ mod tests {
         let bar = ProgressBar::hidden();
         let said = phase(&mut workers, "setup-done", 1.0, &bar).await;
         assert_eq!(said[0].as_deref(), Some(""));
-        assert!(said[1].is_none() && workers[1].failed.as_deref().is_some_and(|f| f.contains("no server here")), "{:?}", workers[1].failed);
-        assert!(said[2].is_none() && workers[2].failed.as_deref().is_some_and(|f| f.contains("no setup-done within 1 s, killed")), "{:?}", workers[2].failed);
+        assert!(
+            said[1].is_none() && workers[1].failed.as_deref().is_some_and(|f| f.contains("no server here")),
+            "{:?}",
+            workers[1].failed
+        );
+        assert!(
+            said[2].is_none()
+                && workers[2].failed.as_deref().is_some_and(|f| f.contains("no setup-done within 1 s, killed")),
+            "{:?}",
+            workers[2].failed
+        );
         tell_all(&mut workers, "go").await;
         let said = phase(&mut workers, "report", 1.0, &bar).await;
         assert_eq!(said[0].as_deref(), Some(r#"{"got":"go"}"#));

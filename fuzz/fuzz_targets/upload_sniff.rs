@@ -22,7 +22,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(sniffed.is_ok(), "accepted bytes that sniffing refused");
-    assert!(processed.width <= MAX_SIDE && processed.height <= MAX_SIDE, "accepted {}x{}", processed.width, processed.height);
+    assert!(
+        processed.width <= MAX_SIDE && processed.height <= MAX_SIDE,
+        "accepted {}x{}",
+        processed.width,
+        processed.height
+    );
     for encoded in [&processed.original, &processed.medium, &processed.thumbnail] {
         let format = sniff(&encoded.bytes).expect("an output the upload check would refuse");
         assert_eq!(format.to_mime_type(), encoded.mime, "output labelled as something else");

@@ -27,7 +27,11 @@ impl Limited {
             // Writing to stderr through a stack buffer: allocating here would recurse.
             let mut line = [0u8; 160];
             let mut cursor = std::io::Cursor::new(&mut line[..]);
-            let _ = write!(cursor, "alloc_limit: {size} bytes requested with {live} live (limits {} single, {} live)\n", self.max_single, self.max_live);
+            let _ = write!(
+                cursor,
+                "alloc_limit: {size} bytes requested with {live} live (limits {} single, {} live)\n",
+                self.max_single, self.max_live
+            );
             let end = cursor.position() as usize;
             let _ = std::io::stderr().write_all(&line[..end]);
             std::process::abort();

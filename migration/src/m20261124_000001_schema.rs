@@ -21,8 +21,17 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for name in [
-            "media", "reactions", "message_edits", "messages", "chat_members", "chats",
-            "contacts", "web_sessions", "used_refresh_tokens", "sessions", "users",
+            "media",
+            "reactions",
+            "message_edits",
+            "messages",
+            "chat_members",
+            "chats",
+            "contacts",
+            "web_sessions",
+            "used_refresh_tokens",
+            "sessions",
+            "users",
         ] {
             m.drop_table(Table::drop().table(Alias::new(name)).to_owned()).await?;
         }
@@ -182,12 +191,7 @@ fn reactions() -> TableCreateStatement {
         .col(uuid(Alias::new("user_id")))
         .col(string_len(Alias::new("emoji"), 32))
         .col(timestamp_with_time_zone(Alias::new("created_at")))
-        .primary_key(
-            Index::create()
-                .col(Alias::new("message_id"))
-                .col(Alias::new("user_id"))
-                .col(Alias::new("emoji")),
-        )
+        .primary_key(Index::create().col(Alias::new("message_id")).col(Alias::new("user_id")).col(Alias::new("emoji")))
         .foreign_key(&mut fk(("reactions", "message_id"), "messages", ForeignKeyAction::Cascade))
         .foreign_key(&mut fk(("reactions", "user_id"), "users", ForeignKeyAction::Cascade))
         .to_owned()

@@ -8,10 +8,17 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(Alias::new("contacts")).add_column(uuid_null(Alias::new("request_id"))).to_owned())
-            .await?;
+        m.alter_table(
+            Table::alter().table(Alias::new("contacts")).add_column(uuid_null(Alias::new("request_id"))).to_owned(),
+        )
+        .await?;
         m.create_index(
-            Index::create().name("uq_contacts_request").table(Alias::new("contacts")).col(Alias::new("request_id")).unique().to_owned(),
+            Index::create()
+                .name("uq_contacts_request")
+                .table(Alias::new("contacts"))
+                .col(Alias::new("request_id"))
+                .unique()
+                .to_owned(),
         )
         .await?;
         m.create_table(
@@ -43,6 +50,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Alias::new("contact_request_log")).to_owned()).await?;
         m.drop_index(Index::drop().name("uq_contacts_request").table(Alias::new("contacts")).to_owned()).await?;
-        m.alter_table(Table::alter().table(Alias::new("contacts")).drop_column(Alias::new("request_id")).to_owned()).await
+        m.alter_table(Table::alter().table(Alias::new("contacts")).drop_column(Alias::new("request_id")).to_owned())
+            .await
     }
 }

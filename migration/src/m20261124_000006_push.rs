@@ -32,8 +32,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        for (name, col) in [("idx_push_subscriptions_user", "user_id"), ("idx_push_subscriptions_session", "session_id")] {
-            m.create_index(Index::create().name(name).table(Alias::new("push_subscriptions")).col(Alias::new(col)).to_owned()).await?;
+        for (name, col) in
+            [("idx_push_subscriptions_user", "user_id"), ("idx_push_subscriptions_session", "session_id")]
+        {
+            m.create_index(
+                Index::create().name(name).table(Alias::new("push_subscriptions")).col(Alias::new(col)).to_owned(),
+            )
+            .await?;
         }
         // One row per person who changed the default (previews on).
         m.create_table(

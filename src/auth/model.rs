@@ -206,10 +206,16 @@ impl DisplayName {
         let value = raw.trim();
         let len = value.chars().count();
         if len == 0 || len > 100 {
-            return Err(Invalid { code: "invalid_display_name", message: "Display names are 1 to 100 characters long." });
+            return Err(Invalid {
+                code: "invalid_display_name",
+                message: "Display names are 1 to 100 characters long.",
+            });
         }
         if value.chars().any(char::is_control) {
-            return Err(Invalid { code: "invalid_display_name", message: "Display names cannot contain control characters." });
+            return Err(Invalid {
+                code: "invalid_display_name",
+                message: "Display names cannot contain control characters.",
+            });
         }
         Ok(Self(value.to_owned()))
     }
@@ -245,10 +251,17 @@ fn describe_user_agent(ua: &str) -> String {
         .iter()
         .find(|(needle, _)| ua.contains(needle))
         .map(|(_, name)| *name);
-    let os = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"), ("Mac OS", "macOS"), ("Linux", "Linux")]
-        .iter()
-        .find(|(needle, _)| ua.contains(needle))
-        .map(|(_, name)| *name);
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
     match (browser, os) {
         (Some(b), Some(o)) => format!("{b} on {o}"),
         (Some(b), None) => b.to_owned(),

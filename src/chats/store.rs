@@ -166,7 +166,9 @@ impl ChatStore {
     }
 
     fn update_message(&mut self, chat_id: Uuid, message_id: Uuid, change: impl FnOnce(&mut Message)) {
-        if let Some(m) = self.timelines.write().get_mut(&chat_id).and_then(|l| l.iter_mut().find(|m| m.id == message_id)) {
+        if let Some(m) =
+            self.timelines.write().get_mut(&chat_id).and_then(|l| l.iter_mut().find(|m| m.id == message_id))
+        {
             change(m);
         }
     }
@@ -190,22 +192,24 @@ impl ChatStore {
                 m.reactions.clear();
                 m.deleted_at = Some(chrono::Utc::now());
             }),
-            ServerFrame::ReactionAdded { chat_id, message_id, user_id, emoji } => self.update_message(chat_id, message_id, |m| {
-                match m.reactions.iter_mut().find(|r| r.emoji == emoji) {
+            ServerFrame::ReactionAdded { chat_id, message_id, user_id, emoji } => {
+                self.update_message(chat_id, message_id, |m| match m.reactions.iter_mut().find(|r| r.emoji == emoji) {
                     Some(r) => {
                         r.count += 1;
                         r.me |= user_id == me;
                     }
                     None => m.reactions.push(ReactionCount { emoji, count: 1, me: user_id == me }),
-                }
-            }),
-            ServerFrame::ReactionRemoved { chat_id, message_id, user_id, emoji } => self.update_message(chat_id, message_id, |m| {
-                if let Some(r) = m.reactions.iter_mut().find(|r| r.emoji == emoji) {
-                    r.count -= 1;
-                    r.me &= user_id != me;
-                }
-                m.reactions.retain(|r| r.count > 0);
-            }),
+                })
+            }
+            ServerFrame::ReactionRemoved { chat_id, message_id, user_id, emoji } => {
+                self.update_message(chat_id, message_id, |m| {
+                    if let Some(r) = m.reactions.iter_mut().find(|r| r.emoji == emoji) {
+                        r.count -= 1;
+                        r.me &= user_id != me;
+                    }
+                    m.reactions.retain(|r| r.count > 0);
+                })
+            }
             ServerFrame::Receipt { chat_id, user_id, read_seq, delivered_seq } => {
                 let advance = |member: &mut crate::chats::model::ChatMember| {
                     member.last_read_seq = member.last_read_seq.max(read_seq);

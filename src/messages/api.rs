@@ -5,7 +5,13 @@ use crate::error::AppError;
 use crate::http;
 use uuid::Uuid;
 
-pub async fn send(chat_id: Uuid, content: String, client_id: String, reply_to_id: Option<Uuid>, media_ids: Vec<Uuid>) -> Result<MessageResponse, AppError> {
+pub async fn send(
+    chat_id: Uuid,
+    content: String,
+    client_id: String,
+    reply_to_id: Option<Uuid>,
+    media_ids: Vec<Uuid>,
+) -> Result<MessageResponse, AppError> {
     let req = SendMessageRequest { content, client_id, reply_to_id, media_ids };
     http::post(&format!("/api/chats/{chat_id}/messages"), &req).await
 }

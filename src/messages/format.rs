@@ -30,11 +30,14 @@ fn parse_range(chars: &[char], depth: usize) -> Vec<Span> {
         let parsed = if depth >= MAX_DEPTH {
             None
         } else if rest.starts_with(&['`']) {
-            closing(chars, i, Marker::Code, &mut scanned).map(|end| (Span::Code(rest[1..end].iter().collect()), end + 1))
+            closing(chars, i, Marker::Code, &mut scanned)
+                .map(|end| (Span::Code(rest[1..end].iter().collect()), end + 1))
         } else if rest.starts_with(&['*', '*']) {
-            closing(chars, i, Marker::Bold, &mut scanned).map(|end| (Span::Bold(parse_range(&rest[2..end], depth + 1)), end + 2))
+            closing(chars, i, Marker::Bold, &mut scanned)
+                .map(|end| (Span::Bold(parse_range(&rest[2..end], depth + 1)), end + 2))
         } else if rest.starts_with(&['*']) && !rest.starts_with(&['*', '*']) {
-            closing(chars, i, Marker::Italic, &mut scanned).map(|end| (Span::Italic(parse_range(&rest[1..end], depth + 1)), end + 1))
+            closing(chars, i, Marker::Italic, &mut scanned)
+                .map(|end| (Span::Italic(parse_range(&rest[1..end], depth + 1)), end + 1))
         } else if at_word_start(chars, i) {
             link(rest).map(|len| (Span::Link(rest[..len].iter().collect()), len))
         } else {
@@ -141,7 +144,8 @@ fn link(rest: &[char]) -> Option<usize> {
     };
     // Control characters are never part of a URL; left in, a NUL would turn into U+FFFD in
     // the href while vanishing from the text, so the link would not go where it reads.
-    let mut len = rest.iter().take_while(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | '"')).count();
+    let mut len =
+        rest.iter().take_while(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | '"')).count();
     while len > scheme && matches!(rest[len - 1], '.' | ',' | ')' | '!' | '?' | ';' | ':' | '\'' | ']') {
         len -= 1;
     }
@@ -180,12 +184,18 @@ mod tests {
 
     #[test]
     fn bold_italic_and_code_are_recognised() {
-        assert_eq!(parse("a **b** *c* `d`"), vec![t("a "), Bold(vec![t("b")]), t(" "), Italic(vec![t("c")]), t(" "), Code("d".into())]);
+        assert_eq!(
+            parse("a **b** *c* `d`"),
+            vec![t("a "), Bold(vec![t("b")]), t(" "), Italic(vec![t("c")]), t(" "), Code("d".into())]
+        );
     }
 
     #[test]
     fn formatting_nests_inside_bold() {
-        assert_eq!(parse("**bold *and italic* too**"), vec![Bold(vec![t("bold "), Italic(vec![t("and italic")]), t(" too")])]);
+        assert_eq!(
+            parse("**bold *and italic* too**"),
+            vec![Bold(vec![t("bold "), Italic(vec![t("and italic")]), t(" too")])]
+        );
     }
 
     #[test]
@@ -202,7 +212,10 @@ mod tests {
 
     #[test]
     fn http_links_are_found_without_trailing_punctuation() {
-        assert_eq!(parse("see https://example.com/a?b=1."), vec![t("see "), Link("https://example.com/a?b=1".into()), t(".")]);
+        assert_eq!(
+            parse("see https://example.com/a?b=1."),
+            vec![t("see "), Link("https://example.com/a?b=1".into()), t(".")]
+        );
         assert_eq!(parse("(http://x.org)"), vec![t("("), Link("http://x.org".into()), t(")")]);
     }
 

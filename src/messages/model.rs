@@ -164,7 +164,11 @@ impl MessageBody {
     /// The text under images: may be empty.
     pub fn caption(raw: &str) -> Result<Self, (&'static str, &'static str)> {
         // Blank is fine, but not longer than any message: the length limit holds for all text.
-        if raw.trim().is_empty() && raw.chars().count() <= MAX_MESSAGE_CHARS { Ok(Self(String::new())) } else { Self::parse(raw) }
+        if raw.trim().is_empty() && raw.chars().count() <= MAX_MESSAGE_CHARS {
+            Ok(Self(String::new()))
+        } else {
+            Self::parse(raw)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -178,8 +182,13 @@ pub struct ClientId(String);
 
 impl ClientId {
     pub fn parse(raw: &str) -> Result<Self, (&'static str, &'static str)> {
-        let ok = (1..=64).contains(&raw.len()) && raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':'));
-        if ok { Ok(Self(raw.to_owned())) } else { Err(("invalid_client_id", "clientId must be 1 to 64 letters, digits, '-', '_' or ':'.")) }
+        let ok = (1..=64).contains(&raw.len())
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':'));
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(("invalid_client_id", "clientId must be 1 to 64 letters, digits, '-', '_' or ':'."))
+        }
     }
 
     pub fn as_str(&self) -> &str {

@@ -29,7 +29,8 @@ mod web {
                 continue;
             };
             let media_ids = next.media.iter().map(|m| m.id).collect();
-            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to, media_ids).await {
+            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to, media_ids).await
+            {
                 Ok(res) => {
                     failures = 0;
                     store.send_error.set(None);

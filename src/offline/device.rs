@@ -120,7 +120,8 @@ fn remove_now(prefix: &str) {
     #[cfg(feature = "web")]
     if let Some(storage) = local_storage() {
         let count = storage.length().unwrap_or(0);
-        let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
+        let keys: Vec<String> =
+            (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
         for key in keys {
             let _ = storage.remove_item(&key);
         }

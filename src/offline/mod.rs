@@ -39,7 +39,12 @@ pub async fn wipe() {
 /// A chat page built from what the device holds, for when the server cannot be asked.
 pub fn saved_view(store: ChatStore, chat_id: Uuid) -> Option<ChatView> {
     let chat = store.chats.read().iter().find(|c| c.id == chat_id).cloned()?;
-    let messages = store.timelines.read().get(&chat_id).map(|list| list[list.len().saturating_sub(KEPT_MESSAGES)..].to_vec()).unwrap_or_default();
+    let messages = store
+        .timelines
+        .read()
+        .get(&chat_id)
+        .map(|list| list[list.len().saturating_sub(KEPT_MESSAGES)..].to_vec())
+        .unwrap_or_default();
     Some(ChatView { chat, messages, has_more: true })
 }
 

@@ -68,7 +68,8 @@ pub async fn mute(chat_id: Uuid, muted: bool) -> Result<ChatResponse, AppError> 
 async fn subscribe_device(public_key: &str) -> Result<serde_json::Value, AppError> {
     #[cfg(feature = "web")]
     {
-        let answer = js::enable(public_key).await.map_err(|e| AppError::bad_request("push_unavailable", js_message(&e)))?;
+        let answer =
+            js::enable(public_key).await.map_err(|e| AppError::bad_request("push_unavailable", js_message(&e)))?;
         let text = answer.as_string().unwrap_or_default();
         serde_json::from_str(&text).map_err(|e| AppError::network(format!("unexpected subscription: {e}")))
     }

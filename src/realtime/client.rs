@@ -49,7 +49,9 @@ mod web {
 
     pub fn send(frame: &crate::realtime::model::ClientFrame) -> bool {
         let Ok(text) = serde_json::to_string(frame) else { return false };
-        SOCKET.with(|s| s.borrow().as_ref().is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok()))
+        SOCKET.with(|s| {
+            s.borrow().as_ref().is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok())
+        })
     }
 
     enum Link {

@@ -119,10 +119,16 @@ mod tests {
     fn snippets_split_into_plain_and_marked_pieces() {
         let h = |start, end| Highlight { start, end };
         let text = "un café <b>";
-        assert_eq!(pieces(text, &[h(3, 7)]), [("un ".to_owned(), false), ("café".to_owned(), true), (" <b>".to_owned(), false)]);
+        assert_eq!(
+            pieces(text, &[h(3, 7)]),
+            [("un ".to_owned(), false), ("café".to_owned(), true), (" <b>".to_owned(), false)]
+        );
         assert_eq!(pieces(text, &[]), [(text.to_owned(), false)]);
         // Overlapping, empty and out-of-range ranges are skipped or clipped.
-        assert_eq!(pieces("abc", &[h(0, 2), h(1, 3), h(2, 2), h(2, 99)]), [("ab".to_owned(), true), ("c".to_owned(), true)]);
+        assert_eq!(
+            pieces("abc", &[h(0, 2), h(1, 3), h(2, 2), h(2, 99)]),
+            [("ab".to_owned(), true), ("c".to_owned(), true)]
+        );
     }
 
     #[test]

@@ -244,7 +244,8 @@ mod tests {
     #[test]
     fn the_public_origin_is_the_public_url_without_its_path() {
         assert_eq!(settings_in(Path::new("/tmp/x")).public_origin(), None);
-        let origin = |url: &str| Settings::from_args(["--public-url".to_owned(), url.to_owned()]).unwrap().public_origin();
+        let origin =
+            |url: &str| Settings::from_args(["--public-url".to_owned(), url.to_owned()]).unwrap().public_origin();
         assert_eq!(origin("https://Chat.Example.com/"), Some("https://chat.example.com".to_owned()));
         assert_eq!(origin("https://chat.example.com:8443/parlor/?x"), Some("https://chat.example.com:8443".to_owned()));
         assert_eq!(origin("chat.example.com"), None);

@@ -10,7 +10,9 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 /// A CORS_ORIGINS entry: `scheme://host[:port]`, exactly as browsers send it in `Origin`.
 pub fn parse_origin(raw: &str) -> Result<String, String> {
     let raw = raw.trim().trim_end_matches('/');
-    let Some((scheme, host)) = raw.split_once("://") else { return Err(format!("{raw} is not an origin like https://app.example.com")) };
+    let Some((scheme, host)) = raw.split_once("://") else {
+        return Err(format!("{raw} is not an origin like https://app.example.com"));
+    };
     let host_ok = !host.is_empty() && !host.contains(['/', '?', '#', '@', ' ']);
     if !matches!(scheme, "http" | "https") || !host_ok {
         return Err(format!("{raw} is not an origin like https://app.example.com"));
@@ -28,7 +30,11 @@ pub fn layer(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(allowed))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::HeaderName::from_static("idempotency-key")])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::HeaderName::from_static("idempotency-key"),
+            ])
             .max_age(Duration::from_secs(600)),
     )
 }

@@ -58,7 +58,9 @@ async fn migrate_one_at_a_time(url: &str, acquire: Duration) -> anyhow::Result<(
     let mut lock_options = ConnectOptions::new(url.to_owned());
     lock_options.sqlx_logging(false).max_connections(1).min_connections(1).connect_timeout(acquire);
     let lock = Database::connect(lock_options).await.context("connecting for the migration lock")?;
-    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await.context("taking the migration lock")?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await
+        .context("taking the migration lock")?;
     let migrated = Migrator::up(&lock, None).await.context("running migrations");
     let _ = lock.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
     let _ = lock.close().await;
@@ -70,7 +72,8 @@ async fn migrate_one_at_a_time(url: &str, acquire: Duration) -> anyhow::Result<(
 /// writer that committed after its read, so SQLite fails it at once with "database is locked"
 /// instead of honouring the busy timeout. PostgreSQL ignores the mode.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     db.begin_with_options(options).await
 }
 

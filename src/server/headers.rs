@@ -34,7 +34,8 @@ pub struct SecurityHeaders {
 impl SecurityHeaders {
     /// `index_html` is the built page template (None when the web client is not built).
     pub fn new(index_html: Option<&str>, https: bool) -> Self {
-        let mut trusted: BTreeSet<String> = index_html.map(inline_scripts).unwrap_or_default().into_iter().map(hash).collect();
+        let mut trusted: BTreeSet<String> =
+            index_html.map(inline_scripts).unwrap_or_default().into_iter().map(hash).collect();
         trusted.insert(hash(dioxus_interpreter_js::INITIALIZE_STREAMING_JS));
         let hsts = https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
         Self { trusted_scripts: trusted, hsts }
@@ -64,8 +65,10 @@ pub async fn secure(State(policy): State<Arc<SecurityHeaders>>, request: Request
     set_common(&mut parts.headers, &policy);
     if !is_type(&parts.headers, "text/html") {
         // A script's policy is the policy of the worker it may start (sw.js fetches and caches).
-        let policy = if is_type(&parts.headers, "text/javascript") || is_type(&parts.headers, "application/javascript") {
-            HeaderValue::from_str(&policy.page_policy(&BTreeSet::new())).unwrap_or(HeaderValue::from_static(LOCKED_POLICY))
+        let policy = if is_type(&parts.headers, "text/javascript") || is_type(&parts.headers, "application/javascript")
+        {
+            HeaderValue::from_str(&policy.page_policy(&BTreeSet::new()))
+                .unwrap_or(HeaderValue::from_static(LOCKED_POLICY))
         } else {
             HeaderValue::from_static(LOCKED_POLICY)
         };
@@ -140,7 +143,9 @@ fn is_hydration_data(script: &str) -> bool {
     let Some(rest) = script.strip_prefix(HYDRATION_PREFIX) else { return false };
     let Some((data, tail)) = rest.split_once("\";") else { return false };
     let base64 = data.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
-    base64 && (tail.is_empty() || (cfg!(debug_assertions) && tail.starts_with("window.initial_dioxus_hydration_debug_types=")))
+    base64
+        && (tail.is_empty()
+            || (cfg!(debug_assertions) && tail.starts_with("window.initial_dioxus_hydration_debug_types=")))
 }
 
 fn hash(script: &str) -> String {

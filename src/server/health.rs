@@ -1,10 +1,10 @@
 //! Liveness, readiness (database, storage, Redis when configured) and Prometheus metrics.
 
 use super::{db, state::AppState};
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::Json;
 use serde::Serialize;
 use std::time::Duration;
 

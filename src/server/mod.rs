@@ -15,8 +15,8 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 
-use axum::serve::ListenerExt;
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use config::Settings;
 use state::AppState;
 use std::net::SocketAddr;
@@ -98,7 +98,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
         None => None,
     };
     let channel = format!("{}:live", settings.redis_prefix);
-    let storage = storage::connect(settings.s3().as_ref(), &settings.data_dir).await.context("connecting to storage")?;
+    let storage =
+        storage::connect(settings.s3().as_ref(), &settings.data_dir).await.context("connecting to storage")?;
     let bind = format!("{}:{}", settings.ip, settings.port);
     let state = AppState::new(settings, &secrets, db, redis, storage).context("setting up")?;
     if let (Some(client), Some(publisher)) = (redis_client, state.redis.clone()) {

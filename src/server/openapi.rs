@@ -3,39 +3,85 @@
 use crate::auth::server::routes as auth;
 use crate::chats::server::routes as chats;
 use crate::contacts::server::routes as contacts;
-use crate::messages::server::routes as messages;
-use crate::media::server::routes as media;
-use crate::realtime::server::routes as live;
-use crate::push::server::routes as push;
-use crate::search::server::routes as search;
 use crate::error::ErrorBody;
+use crate::media::server::routes as media;
+use crate::messages::server::routes as messages;
+use crate::push::server::routes as push;
+use crate::realtime::server::routes as live;
+use crate::search::server::routes as search;
 use axum::Json;
 use utoipa::OpenApi;
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{OpenApi as Document, Ref, ResponseBuilder};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Parlor API", description = "Self-hosted real-time chat. Errors are {\"error\": {\"code\", \"message\"}}."),
-    paths(
-        auth::register, auth::login, auth::refresh, auth::logout,
-        auth::list_sessions, auth::revoke_session, auth::get_me, auth::update_me, auth::search_users, auth::get_user,
-        chats::list_chats, chats::open_direct, chats::create_group, chats::get_chat, chats::get_chat_by_slug,
-        chats::update_chat, chats::delete_chat, chats::add_members, chats::remove_member, chats::change_role,
-        chats::leave, chats::mark_read, chats::mute_chat,
-        messages::history, messages::send, messages::get_message, messages::edit, messages::delete_message,
-        messages::edits, messages::receipts, messages::react, messages::unreact,
-        media::upload, media::original, media::medium, media::thumbnail,
-        contacts::list_contacts, contacts::send_request, contacts::accept_request, contacts::decline_request,
-        contacts::remove_contact, contacts::block_user, contacts::unblock_user,
-        live::websocket, live::events,
-        search::search_messages,
-        push::push_key, push::subscribe, push::unsubscribe, push::get_settings, push::put_settings,
-        super::health::live, super::health::ready, super::health::metrics, serve,
+    info(
+        title = "Parlor API",
+        description = "Self-hosted real-time chat. Errors are {\"error\": {\"code\", \"message\"}}."
     ),
-    components(schemas(ErrorBody)),
+    paths(
+        auth::register,
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        auth::list_sessions,
+        auth::revoke_session,
+        auth::get_me,
+        auth::update_me,
+        auth::search_users,
+        auth::get_user,
+        chats::list_chats,
+        chats::open_direct,
+        chats::create_group,
+        chats::get_chat,
+        chats::get_chat_by_slug,
+        chats::update_chat,
+        chats::delete_chat,
+        chats::add_members,
+        chats::remove_member,
+        chats::change_role,
+        chats::leave,
+        chats::mark_read,
+        chats::mute_chat,
+        messages::history,
+        messages::send,
+        messages::get_message,
+        messages::edit,
+        messages::delete_message,
+        messages::edits,
+        messages::receipts,
+        messages::react,
+        messages::unreact,
+        media::upload,
+        media::original,
+        media::medium,
+        media::thumbnail,
+        contacts::list_contacts,
+        contacts::send_request,
+        contacts::accept_request,
+        contacts::decline_request,
+        contacts::remove_contact,
+        contacts::block_user,
+        contacts::unblock_user,
+        live::websocket,
+        live::events,
+        search::search_messages,
+        push::push_key,
+        push::subscribe,
+        push::unsubscribe,
+        push::get_settings,
+        push::put_settings,
+        super::health::live,
+        super::health::ready,
+        super::health::metrics,
+        serve,
+    ),
+    components(schemas(ErrorBody))
 )]
 struct ApiDoc;
 
@@ -78,7 +124,8 @@ fn add_common_answers(doc: &mut Document) {
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
-    components.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("parlor_session"))));
+    components
+        .add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("parlor_session"))));
     for (path, item) in doc.paths.paths.iter_mut() {
         if !path.starts_with("/api/") {
             continue;

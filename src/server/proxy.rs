@@ -47,7 +47,10 @@ mod tests {
         let trusted = vec![parse_proxy("10.0.0.0/8").unwrap(), parse_proxy("192.168.1.5").unwrap()];
         assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &trusted), "203.0.113.9");
         assert_eq!(client_address(ip("10.1.2.3"), Some("198.51.100.7"), &trusted), "198.51.100.7");
-        assert_eq!(client_address(ip("10.1.2.3"), Some("6.6.6.6, 198.51.100.7, 192.168.1.5"), &trusted), "198.51.100.7");
+        assert_eq!(
+            client_address(ip("10.1.2.3"), Some("6.6.6.6, 198.51.100.7, 192.168.1.5"), &trusted),
+            "198.51.100.7"
+        );
         assert_eq!(client_address(ip("10.1.2.3"), Some("not-an-ip"), &trusted), "10.1.2.3");
         assert_eq!(client_address(ip("10.1.2.3"), None, &trusted), "10.1.2.3");
         assert_eq!(client_address(ip("10.1.2.3"), Some("1.2.3.4"), &[]), "10.1.2.3");

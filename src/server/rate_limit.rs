@@ -38,7 +38,9 @@ impl Limiter {
         }
         if let Some(counters) = &self.shared {
             match counters.hit(&format!("limit:{}:{key}", self.name), self.window).await {
-                Ok((count, left)) if count > u64::from(self.limit) => return Err(AppError::rate_limited(left.as_secs() + 1)),
+                Ok((count, left)) if count > u64::from(self.limit) => {
+                    return Err(AppError::rate_limited(left.as_secs() + 1));
+                }
                 Ok(_) => return Ok(()),
                 Err(e) => tracing::warn!(error = %e, "shared rate limit unavailable; counting on this instance"),
             }
@@ -87,7 +89,12 @@ impl RateLimiter {
 }
 
 /// Applies the per-user or per-IP limit to API calls and pages; static files and probes are free.
-pub async fn limit_requests(State(state): State<AppState>, viewer: MaybeViewer, request: Request, next: Next) -> Response {
+pub async fn limit_requests(
+    State(state): State<AppState>,
+    viewer: MaybeViewer,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let counted = path.starts_with("/api/") || !(path.starts_with("/health") || path == "/metrics" || is_file(path));
     if counted {

@@ -1,8 +1,8 @@
 //! The whole HTTP surface: API routes from every domain, health and metrics, the Dioxus
 //! pages and server functions, and the middleware every request passes through.
 
-use super::state::AppState;
 use super::headers::SecurityHeaders;
+use super::state::AppState;
 use super::{cors, headers, health, openapi, rate_limit, telemetry};
 use crate::auth::server::{csrf, extract::resolve_viewer, pages, routes as auth_routes, store::DbSessionStore};
 use crate::error::AppError;

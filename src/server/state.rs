@@ -1,14 +1,14 @@
 //! AppState: what every request handler may use, cheap to clone.
 
 use super::config::{Secrets, Settings};
-use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
 use super::counters::Counters;
 use super::rate_limit::RateLimiter;
 use super::storage::SharedStorage;
+use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
 use crate::messages::server::order::ChatGates;
+use crate::push::server::sender::Pusher;
 use crate::realtime::server::deliveries::Deliveries;
 use crate::realtime::server::hub::Hub;
-use crate::push::server::sender::Pusher;
 use crate::realtime::server::presence::Presence;
 use crate::realtime::server::visibility::Visibility;
 use metrics_exporter_prometheus::PrometheusHandle;

@@ -109,7 +109,11 @@ impl Storage for DiskStorage {
 
     async fn check(&self) -> Result<(), StorageError> {
         let meta = tokio::fs::metadata(&self.root).await.map_err(StorageError::of)?;
-        if meta.is_dir() && !meta.permissions().readonly() { Ok(()) } else { Err(StorageError("media folder is not writable".into())) }
+        if meta.is_dir() && !meta.permissions().readonly() {
+            Ok(())
+        } else {
+            Err(StorageError("media folder is not writable".into()))
+        }
     }
 }
 

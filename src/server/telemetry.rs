@@ -13,11 +13,8 @@ use tracing_subscriber::EnvFilter;
 pub fn init_logs(settings: &Settings) {
     let filter = EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = if settings.log_format == "json" {
-        builder.json().flatten_event(true).try_init()
-    } else {
-        builder.try_init()
-    };
+    let _ =
+        if settings.log_format == "json" { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
 }
 
 /// The process-wide metrics recorder; every app instance in a process shares it.
@@ -39,11 +36,9 @@ pub fn metrics_handle() -> PrometheusHandle {
 /// Counts requests by route and status and records their latency.
 pub async fn track_http(request: Request, next: Next) -> Response {
     // The matched route, not the raw path, keeps label cardinality bounded.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| if request.uri().path().starts_with("/api/") { "/api/unknown".into() } else { "page".into() });
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| {
+        if request.uri().path().starts_with("/api/") { "/api/unknown".into() } else { "page".into() }
+    });
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;

@@ -15,11 +15,7 @@ pub fn Avatar(name: String, url: Option<String>, #[props(default = 40)] size: u3
 
 /// Up to two initials: "Ada Lovelace" → "AL", "bob" → "B".
 pub fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
+    name.split_whitespace().filter_map(|word| word.chars().next()).take(2).flat_map(char::to_uppercase).collect()
 }
 
 /// One of eight palette colours, stable for a name.

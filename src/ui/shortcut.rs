@@ -39,7 +39,9 @@ pub fn use_shortcut(key: char, handler: Callback<()>) {
         });
     });
     use_drop(move || {
-        if let (Some(listener), Some(document)) = (installed.borrow_mut().take(), web_sys::window().and_then(|w| w.document())) {
+        if let (Some(listener), Some(document)) =
+            (installed.borrow_mut().take(), web_sys::window().and_then(|w| w.document()))
+        {
             let _ = document.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }
     });

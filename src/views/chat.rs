@@ -137,12 +137,15 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     };
     let newest = store.timelines.read().get(&page.chat.id).and_then(|l| l.last().map(|m| m.id));
     let title = page.chat.title(me);
-    let peer = (page.chat.kind == "direct").then(|| page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.clone())).flatten();
+    let peer = (page.chat.kind == "direct")
+        .then(|| page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.clone()))
+        .flatten();
     let blocked = peer.as_ref().is_some_and(|p| store.contacts.book.read().has_blocked(p.id));
     // The chat list's copy of the other person follows presence frames; the page's is a snapshot.
     let live_peer = peer.as_ref().map(|p| {
         let chats = store.chats.read();
-        let listed = chats.iter().find(|c| c.id == page.chat.id).and_then(|c| c.members.iter().find(|m| m.user.id == p.id));
+        let listed =
+            chats.iter().find(|c| c.id == page.chat.id).and_then(|c| c.members.iter().find(|m| m.user.id == p.id));
         listed.map_or_else(|| p.clone(), |m| m.user.clone())
     });
     let subtitle = match (&live_peer, page.chat.kind.as_str()) {

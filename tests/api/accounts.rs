@@ -18,8 +18,13 @@ async fn registering_returns_201_and_the_public_user() {
 async fn a_username_is_taken_whatever_its_case() {
     let app = spawn_app().await;
     app.register("grace", "password123").await;
-    let res = app.program().post(app.url("/api/auth/register"))
-        .json(&json!({"username": "GRACE", "password": "password123"})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/register"))
+        .json(&json!({"username": "GRACE", "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(assert_error(res, 409).await, "username_taken");
 }
 
@@ -32,8 +37,14 @@ async fn registration_refuses_invalid_values_with_a_reason() {
         (json!({"username": "x".repeat(51), "password": "password123"}), "invalid_username"),
         (json!({"username": "<script>", "password": "password123"}), "invalid_username"),
         (json!({"username": "alice", "password": "short"}), "weak_password"),
-        (json!({"username": "alice", "password": "password123", "passwordConfirm": "password124"}), "password_mismatch"),
-        (json!({"username": "alice", "password": "password123", "displayName": "d".repeat(101)}), "invalid_display_name"),
+        (
+            json!({"username": "alice", "password": "password123", "passwordConfirm": "password124"}),
+            "password_mismatch",
+        ),
+        (
+            json!({"username": "alice", "password": "password123", "displayName": "d".repeat(101)}),
+            "invalid_display_name",
+        ),
     ];
     for (body, code) in cases {
         let res = app.program().post(app.url("/api/auth/register")).json(&body).send().await.unwrap();
@@ -112,8 +123,14 @@ async fn the_profile_needs_a_valid_token() {
 async fn changing_the_display_name_is_kept_and_validated() {
     let app = spawn_app().await;
     let (_, access, _) = app.user("liskov").await;
-    let res = app.program().patch(app.url("/api/users/me")).bearer_auth(&access)
-        .json(&json!({"displayName": "  Barbara Liskov "})).send().await.unwrap();
+    let res = app
+        .program()
+        .patch(app.url("/api/users/me"))
+        .bearer_auth(&access)
+        .json(&json!({"displayName": "  Barbara Liskov "}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let body: Value = app.get_bearer("/api/users/me", &access).await.json().await.unwrap();
     assert_eq!(body["user"]["displayName"], "Barbara Liskov");
@@ -122,8 +139,14 @@ async fn changing_the_display_name_is_kept_and_validated() {
         let res = app.program().patch(app.url("/api/users/me")).bearer_auth(&access).json(&bad).send().await.unwrap();
         assert_eq!(res.status(), 400, "for {bad}");
     }
-    let res = app.program().patch(app.url("/api/users/me")).bearer_auth(&access)
-        .json(&json!({"avatarMediaId": uuid::Uuid::now_v7()})).send().await.unwrap();
+    let res = app
+        .program()
+        .patch(app.url("/api/users/me"))
+        .bearer_auth(&access)
+        .json(&json!({"avatarMediaId": uuid::Uuid::now_v7()}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(assert_error(res, 400).await, "invalid_media");
     let body: Value = app.get_bearer("/api/users/me", &access).await.json().await.unwrap();
     assert_eq!(body["user"]["displayName"], "Barbara Liskov");

@@ -49,7 +49,9 @@ async fn a_blocked_person_cannot_ask_open_a_chat_or_send_and_nothing_is_stored()
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "blocked");
     assert_eq!(body["error"]["message"], "You can't message this person.");
-    alice_ws.send(json!({"type": "message.send", "data": {"chatId": chat, "content": "over ws", "clientId": "w1"}})).await;
+    alice_ws
+        .send(json!({"type": "message.send", "data": {"chatId": chat, "content": "over ws", "clientId": "w1"}}))
+        .await;
     let refused = alice_ws.next_of("error").await.expect("the sender is told");
     assert_eq!((refused["data"]["clientId"].as_str(), refused["data"]["code"].as_str()), (Some("w1"), Some("blocked")));
     alice_ws.send(json!({"type": "typing", "data": {"chatId": chat, "typing": true}})).await;
@@ -83,7 +85,10 @@ async fn blocking_is_invisible_to_the_blocked_person() {
 
     app.post_bearer(&format!("/api/blocks/{alice_id}"), &bob, json!({})).await;
     let told = bob_ws.next_of("contact.updated").await.expect("the blocker's devices are told");
-    assert_eq!((told["data"]["userId"].as_str(), told["data"]["status"].as_str()), (Some(alice_id.as_str()), Some("blocked")));
+    assert_eq!(
+        (told["data"]["userId"].as_str(), told["data"]["status"].as_str()),
+        (Some(alice_id.as_str()), Some("blocked"))
+    );
     assert!(alice_ws.next_within(Duration::from_millis(500)).await.is_none(), "the blocked person got a frame");
 
     // To Alice, Bob is an ordinary person who is offline.
@@ -126,7 +131,11 @@ async fn presence_shows_to_contacts_and_chat_partners_only() {
         let frames = ws.collect_of("presence", Duration::from_millis(700)).await;
         heard.push(frames.iter().any(|f| f["data"]["userId"] == bob_id.as_str() && f["data"]["status"] == "online"));
     }
-    assert_eq!(heard, [true, true, false, false], "carol (contact), dave (chat partner), eve (stranger), mallory (blocked)");
+    assert_eq!(
+        heard,
+        [true, true, false, false],
+        "carol (contact), dave (chat partner), eve (stranger), mallory (blocked)"
+    );
 
     for (token, expected) in [(&carol, "online"), (&dave, "online"), (&eve, "offline"), (&mallory, "offline")] {
         let user = app.json_bearer(&format!("/api/users/{bob_id}"), token).await["user"].clone();
@@ -142,7 +151,12 @@ async fn presence_shows_to_contacts_and_chat_partners_only() {
     assert_eq!(bob_there["user"]["status"], "online");
     assert_eq!(book(&app, &carol).await["contacts"][0]["user"]["status"], "online");
     // Mallory may still write in the group: blocking does not reach group chats.
-    assert_eq!(app.post_bearer(&format!("/api/chats/{group}/messages"), &mallory, json!({"content": "hi", "clientId": "m1"})).await.status(), 201);
+    assert_eq!(
+        app.post_bearer(&format!("/api/chats/{group}/messages"), &mallory, json!({"content": "hi", "clientId": "m1"}))
+            .await
+            .status(),
+        201
+    );
 }
 
 #[tokio::test]

@@ -76,7 +76,9 @@ async fn group_names_are_validated() {
         let res = app.post_bearer("/api/chats/group", &owner, json!({"name": name, "participantIds": []})).await;
         assert_eq!(assert_error(res, 400).await, "invalid_group_name");
     }
-    let res = app.post_bearer("/api/chats/group", &owner, json!({"name": "x", "participantIds": [uuid::Uuid::now_v7()]})).await;
+    let res = app
+        .post_bearer("/api/chats/group", &owner, json!({"name": "x", "participantIds": [uuid::Uuid::now_v7()]}))
+        .await;
     assert_eq!(assert_error(res, 400).await, "unknown_user");
 }
 
@@ -123,15 +125,30 @@ async fn roles_decide_who_manages_a_group() {
 
     // Members cannot rename or add; only the owner changes roles.
     assert_error(app.patch_bearer(&format!("/api/chats/{id}"), &member, json!({"name": "Mine"})).await, 403).await;
-    assert_error(app.post_bearer(&format!("/api/chats/{id}/members"), &member, json!({"userIds": [late_id]})).await, 403).await;
-    assert_error(app.patch_bearer(&format!("/api/chats/{id}/members/{member_id}"), &admin, json!({"role": "admin"})).await, 403).await;
+    assert_error(
+        app.post_bearer(&format!("/api/chats/{id}/members"), &member, json!({"userIds": [late_id]})).await,
+        403,
+    )
+    .await;
+    assert_error(
+        app.patch_bearer(&format!("/api/chats/{id}/members/{member_id}"), &admin, json!({"role": "admin"})).await,
+        403,
+    )
+    .await;
     let res = app.patch_bearer(&format!("/api/chats/{id}/members/{admin_id}"), &owner, json!({"role": "admin"})).await;
     assert_eq!(res.status(), 200);
-    assert_error(app.patch_bearer(&format!("/api/chats/{id}/members/{admin_id}"), &owner, json!({"role": "root"})).await, 400).await;
+    assert_error(
+        app.patch_bearer(&format!("/api/chats/{id}/members/{admin_id}"), &owner, json!({"role": "root"})).await,
+        400,
+    )
+    .await;
 
     // Admins rename and add, but cannot remove the owner.
     assert_eq!(app.patch_bearer(&format!("/api/chats/{id}"), &admin, json!({"name": "Book Club"})).await.status(), 200);
-    assert_eq!(app.post_bearer(&format!("/api/chats/{id}/members"), &admin, json!({"userIds": [late_id]})).await.status(), 200);
+    assert_eq!(
+        app.post_bearer(&format!("/api/chats/{id}/members"), &admin, json!({"userIds": [late_id]})).await.status(),
+        200
+    );
     assert_error(app.delete_bearer(&format!("/api/chats/{id}/members/{owner_id}"), &admin).await, 403).await;
     assert_eq!(app.delete_bearer(&format!("/api/chats/{id}/members/{late_id}"), &admin).await.status(), 204);
 
@@ -146,18 +163,31 @@ async fn ownership_is_handed_over_before_the_owner_leaves() {
     let (_, owner, _) = app.user("owner").await;
     let (heir_id, heir, _) = app.user("heir").await;
     let id = app.group(&owner, "Estate", &[&heir_id]).await;
-    assert_eq!(assert_error(app.post_bearer(&format!("/api/chats/{id}/leave"), &owner, json!({})).await, 409).await, "owner_must_transfer");
+    assert_eq!(
+        assert_error(app.post_bearer(&format!("/api/chats/{id}/leave"), &owner, json!({})).await, 409).await,
+        "owner_must_transfer"
+    );
     let res = app.patch_bearer(&format!("/api/chats/{id}/members/{heir_id}"), &owner, json!({"role": "owner"})).await;
     assert_eq!(res.status(), 200);
     let chat: Value = res.json().await.unwrap();
-    let roles: Vec<(String, String)> = chat["chat"]["members"].as_array().unwrap().iter()
-        .map(|m| (m["user"]["username"].as_str().unwrap().to_owned(), m["role"].as_str().unwrap().to_owned())).collect();
-    assert!(roles.contains(&("heir".into(), "owner".into())) && roles.contains(&("owner".into(), "admin".into())), "{roles:?}");
+    let roles: Vec<(String, String)> = chat["chat"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["user"]["username"].as_str().unwrap().to_owned(), m["role"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(
+        roles.contains(&("heir".into(), "owner".into())) && roles.contains(&("owner".into(), "admin".into())),
+        "{roles:?}"
+    );
     assert_eq!(app.post_bearer(&format!("/api/chats/{id}/leave"), &owner, json!({})).await.status(), 204);
     assert_error(app.get_bearer(&format!("/api/chats/{id}"), &owner).await, 404).await;
     let list = app.json_bearer("/api/chats", &owner).await;
     assert!(list["chats"].as_array().unwrap().is_empty());
-    assert_eq!(app.json_bearer(&format!("/api/chats/{id}"), &heir).await["chat"]["members"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.json_bearer(&format!("/api/chats/{id}"), &heir).await["chat"]["members"].as_array().unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]

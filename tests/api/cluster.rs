@@ -8,7 +8,8 @@ use std::time::Duration;
 
 async fn cluster() -> (TestApp, parlor::server::Server) {
     let prefix = format!("parlor-test-{}", uuid::Uuid::now_v7().simple());
-    let app = spawn_with(&[("redis-url", &redis_url()), ("redis-prefix", &prefix), ("limit-messages-per-second", "0")]).await;
+    let app =
+        spawn_with(&[("redis-url", &redis_url()), ("redis-prefix", &prefix), ("limit-messages-per-second", "0")]).await;
     let peer = app.peer().await;
     (app, peer)
 }
@@ -24,8 +25,14 @@ async fn live_frames_cross_instances_once() {
     let mut bob_ws = Ws::connect(&b_base, &bob).await;
 
     // Bob writes through instance B; Alice, connected to A, gets it once.
-    let res = a.program().post(format!("{b_base}/api/chats/{chat}/messages")).bearer_auth(&bob)
-        .json(&json!({"content": "from B", "clientId": "b-1"})).send().await.unwrap();
+    let res = a
+        .program()
+        .post(format!("{b_base}/api/chats/{chat}/messages"))
+        .bearer_auth(&bob)
+        .json(&json!({"content": "from B", "clientId": "b-1"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     let frame = alice_ws.next_of("message.new").await.expect("alice gets it on A");
     assert_eq!(frame["data"]["content"], "from B");
@@ -57,7 +64,10 @@ async fn live_frames_cross_instances_once() {
     let (carol_id, _, _) = a.user("carol").await;
     let added = a.post_bearer(&format!("/api/chats/{chat}/members"), &alice, json!({"userIds": [carol_id]})).await;
     assert_eq!(added.status(), 200);
-    assert_eq!(bob_ws.next_of("member.added").await.expect("member change crosses")["data"]["userId"], carol_id.as_str());
+    assert_eq!(
+        bob_ws.next_of("member.added").await.expect("member change crosses")["data"]["userId"],
+        carol_id.as_str()
+    );
 }
 
 #[tokio::test]
@@ -68,7 +78,10 @@ async fn revoking_a_session_on_one_instance_closes_its_socket_on_another() {
     let laptop = a.login("owner", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let mut phone_ws = Ws::connect(&b_base, &phone).await;
     let sessions = a.json_bearer("/api/sessions", &laptop).await;
-    let phone_session = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+    let phone_session = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(a.delete_bearer(&format!("/api/sessions/{phone_session}"), &laptop).await.status(), 204);
     let frame = phone_ws.next_of("session.revoked").await.expect("told why, across instances");
     assert_eq!(frame["data"]["sessionId"], phone_session.as_str());
@@ -78,7 +91,12 @@ async fn revoking_a_session_on_one_instance_closes_its_socket_on_another() {
 #[tokio::test]
 async fn rate_limits_and_sign_in_throttling_are_shared_by_the_instances() {
     let prefix = format!("parlor-test-{}", uuid::Uuid::now_v7().simple());
-    let limits = [("redis-url", redis_url()), ("redis-prefix", prefix), ("limit-api-per-minute", "6".into()), ("limit-login-failures", "3".into())];
+    let limits = [
+        ("redis-url", redis_url()),
+        ("redis-prefix", prefix),
+        ("limit-api-per-minute", "6".into()),
+        ("limit-login-failures", "3".into()),
+    ];
     let limits: Vec<(&str, &str)> = limits.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let a = spawn_with(&limits).await;
     let b = a.peer().await;
@@ -97,10 +115,22 @@ async fn rate_limits_and_sign_in_throttling_are_shared_by_the_instances() {
     // Three wrong passwords across both instances lock the account on both.
     a.register("target", "password123").await;
     for base in [&a.base, &b_base, &a.base] {
-        let res = a.program().post(format!("{base}/api/auth/login")).json(&json!({"username": "target", "password": "wrong-password"})).send().await.unwrap();
+        let res = a
+            .program()
+            .post(format!("{base}/api/auth/login"))
+            .json(&json!({"username": "target", "password": "wrong-password"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 401);
     }
-    let locked = a.program().post(format!("{b_base}/api/auth/login")).json(&json!({"username": "target", "password": "password123"})).send().await.unwrap();
+    let locked = a
+        .program()
+        .post(format!("{b_base}/api/auth/login"))
+        .json(&json!({"username": "target", "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(locked.status(), 429);
 }
 
@@ -156,7 +186,13 @@ async fn a_stopping_instance_asks_its_clients_to_reconnect() {
 #[tokio::test]
 async fn a_push_goes_out_once_and_only_while_no_instance_shows_the_app() {
     let prefix = format!("parlor-test-{}", uuid::Uuid::now_v7().simple());
-    let a = spawn_with(&[("redis-url", &redis_url()), ("redis-prefix", &prefix), ("limit-messages-per-second", "0"), ("push-allow-http", "true")]).await;
+    let a = spawn_with(&[
+        ("redis-url", &redis_url()),
+        ("redis-prefix", &prefix),
+        ("limit-messages-per-second", "0"),
+        ("push-allow-http", "true"),
+    ])
+    .await;
     let b = a.peer().await;
     let b_base = format!("http://{}", b.addr);
     let service = PushService::start().await;
@@ -164,12 +200,23 @@ async fn a_push_goes_out_once_and_only_while_no_instance_shows_the_app() {
     let (bob_id, bob, _) = a.user("bob").await;
     let (carol_id, carol, _) = a.user("carol").await;
     let key_a = a.json_bearer("/api/push/key", &bob).await;
-    let key_b: serde_json::Value = a.program().get(format!("{b_base}/api/push/key")).bearer_auth(&bob).send().await.unwrap().json().await.unwrap();
+    let key_b: serde_json::Value =
+        a.program().get(format!("{b_base}/api/push/key")).bearer_auth(&bob).send().await.unwrap().json().await.unwrap();
     assert_eq!(key_a, key_b, "every instance signs with the same key");
     let bob_phone = Browser::new(&service, "bob");
-    let res = a.program().post(format!("{b_base}/api/push/subscriptions")).bearer_auth(&bob).json(&bob_phone.subscription()).send().await.unwrap();
+    let res = a
+        .program()
+        .post(format!("{b_base}/api/push/subscriptions"))
+        .bearer_auth(&bob)
+        .json(&bob_phone.subscription())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
-    assert_eq!(a.post_bearer("/api/push/subscriptions", &carol, Browser::new(&service, "carol").subscription()).await.status(), 201);
+    assert_eq!(
+        a.post_bearer("/api/push/subscriptions", &carol, Browser::new(&service, "carol").subscription()).await.status(),
+        201
+    );
     let group = a.group(&alice, "Spread", &[&bob_id, &carol_id]).await;
 
     // Bob looks at the app through instance B; Alice writes through A, which sends the pushes.

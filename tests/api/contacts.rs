@@ -33,7 +33,10 @@ async fn a_request_by_username_and_its_acceptance_make_two_contacts() {
     let res = ask(&app, &alice, json!({"username": "BOB"})).await;
     assert_eq!(res.status(), 201);
     let request = res.json::<Value>().await.unwrap()["request"].clone();
-    assert_eq!((request["from"]["id"].as_str(), request["to"]["id"].as_str()), (Some(alice_id.as_str()), Some(bob_id.as_str())));
+    assert_eq!(
+        (request["from"]["id"].as_str(), request["to"]["id"].as_str()),
+        (Some(alice_id.as_str()), Some(bob_id.as_str()))
+    );
     assert_eq!(request["status"], "pending");
 
     let (mine, theirs) = (book(&app, &alice).await, book(&app, &bob).await);
@@ -69,7 +72,8 @@ async fn only_the_recipient_may_accept_or_decline() {
         assert_error(res, 404).await;
     }
     let unknown = uuid::Uuid::now_v7();
-    assert_error(app.post_bearer(&format!("/api/contacts/requests/{unknown}/accept"), &bob, json!({})).await, 404).await;
+    assert_error(app.post_bearer(&format!("/api/contacts/requests/{unknown}/accept"), &bob, json!({})).await, 404)
+        .await;
 
     let res = app.post_bearer(&format!("/api/contacts/requests/{id}/decline"), &bob, json!({})).await;
     assert_eq!(res.status(), 200);
@@ -181,9 +185,15 @@ async fn both_people_hear_of_requests_and_answers_live() {
     let id = sent["request"]["id"].as_str().unwrap();
     app.post_bearer(&format!("/api/contacts/requests/{id}/accept"), &bob, json!({})).await;
     let updated = alice_ws.next_of("contact.updated").await.unwrap();
-    assert_eq!((updated["data"]["userId"].as_str(), updated["data"]["status"].as_str()), (Some(bob_id.as_str()), Some("accepted")));
+    assert_eq!(
+        (updated["data"]["userId"].as_str(), updated["data"]["status"].as_str()),
+        (Some(bob_id.as_str()), Some("accepted"))
+    );
     let updated = bob_ws.next_of("contact.updated").await.unwrap();
-    assert_eq!((updated["data"]["userId"].as_str(), updated["data"]["status"].as_str()), (Some(alice_id.as_str()), Some("accepted")));
+    assert_eq!(
+        (updated["data"]["userId"].as_str(), updated["data"]["status"].as_str()),
+        (Some(alice_id.as_str()), Some("accepted"))
+    );
 
     app.delete_bearer(&format!("/api/contacts/{alice_id}"), &bob).await;
     assert_eq!(alice_ws.next_of("contact.updated").await.unwrap()["data"]["status"], "none");
@@ -194,7 +204,10 @@ async fn both_people_hear_of_requests_and_answers_live() {
     let id = again["request"]["id"].as_str().unwrap();
     app.post_bearer(&format!("/api/contacts/requests/{id}/decline"), &bob, json!({})).await;
     let declined = alice_ws.next_of("contact.updated").await.unwrap();
-    assert_eq!((declined["data"]["userId"].as_str(), declined["data"]["status"].as_str()), (Some(bob_id.as_str()), Some("none")));
+    assert_eq!(
+        (declined["data"]["userId"].as_str(), declined["data"]["status"].as_str()),
+        (Some(bob_id.as_str()), Some("none"))
+    );
 
     // Nobody else heard any of it.
     let frames = eve_ws.collect_of("contact.request", Duration::from_millis(300)).await;

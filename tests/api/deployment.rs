@@ -6,11 +6,21 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Settings whose values must never be written in the repository.
-const SECRETS: [&str; 5] = ["COOKIE_SECRET", "JWT_SECRET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "VAPID_PRIVATE_KEY"];
+const SECRETS: [&str; 5] =
+    ["COOKIE_SECRET", "JWT_SECRET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "VAPID_PRIVATE_KEY"];
 
 /// What every clustered deployment must give the app.
 const SCALE_OUT: [&str; 10] = [
-    "IP", "PORT", "PUBLIC_URL", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "COOKIE_SECRET", "JWT_SECRET", "S3_SECRET_ACCESS_KEY", "VAPID_PRIVATE_KEY",
+    "IP",
+    "PORT",
+    "PUBLIC_URL",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_BUCKET",
+    "COOKIE_SECRET",
+    "JWT_SECRET",
+    "S3_SECRET_ACCESS_KEY",
+    "VAPID_PRIVATE_KEY",
 ];
 
 fn root() -> PathBuf {
@@ -46,7 +56,8 @@ fn yaml_lines(src: &str) -> Vec<Line<'_>> {
                 None => text,
             }
             .trim_end();
-            (!text.is_empty() && !text.starts_with('#')).then(|| Line { indent: raw.len() - raw.trim_start().len(), text })
+            (!text.is_empty() && !text.starts_with('#'))
+                .then(|| Line { indent: raw.len() - raw.trim_start().len(), text })
         })
         .collect()
 }
@@ -110,7 +121,11 @@ fn children<'a>(lines: &[Line<'a>]) -> Vec<(String, Vec<Line<'a>>)> {
 
 fn compose_service<'a>(lines: &[Line<'a>], name: &str) -> Vec<Line<'a>> {
     let services = children(&key_block(lines, "services"));
-    services.into_iter().find(|(n, _)| n == name).map(|(_, body)| body).unwrap_or_else(|| panic!("compose.yaml has a service {name}"))
+    services
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, body)| body)
+        .unwrap_or_else(|| panic!("compose.yaml has a service {name}"))
 }
 
 /// The services of compose.yaml that run the Parlor image, by name.
@@ -146,7 +161,10 @@ fn compose_runs_three_ready_checked_replicas_after_their_dependencies() {
     let app = compose_service(&lines, "app");
     assert!(key_block(&app, "deploy").iter().any(|l| l.text == "replicas: 3"), "app has deploy.replicas: 3");
     let check = key_block(&app, "healthcheck");
-    assert!(check.iter().any(|l| l.text.starts_with("test:") && l.text.contains("/health/ready")), "app is checked on /health/ready");
+    assert!(
+        check.iter().any(|l| l.text.starts_with("test:") && l.text.contains("/health/ready")),
+        "app is checked on /health/ready"
+    );
     for dependency in ["postgres", "redis", "minio"] {
         let body = compose_service(&lines, dependency);
         assert!(!key_block(&body, "healthcheck").is_empty(), "{dependency} has a healthcheck");
@@ -161,7 +179,10 @@ fn compose_and_env_example_hold_no_secret_in_clear() {
     for (key, value) in lines.iter().filter_map(|l| l.text.split_once(": ")) {
         let key = key.trim();
         if SECRETS.contains(&key) || key.contains("PASSWORD") || key.contains("SECRET") {
-            assert!(is_reference(unquote(value.trim())), "{key} in compose.yaml must be a ${{...}} reference, not {value}");
+            assert!(
+                is_reference(unquote(value.trim())),
+                "{key} in compose.yaml must be a ${{...}} reference, not {value}"
+            );
         }
         if key == "DATABASE_URL"
             && let Some((credentials, _)) = value.split_once("://").and_then(|(_, rest)| rest.rsplit_once('@'))
@@ -205,7 +226,10 @@ fn k8s_documents() -> Vec<(PathBuf, String)> {
 }
 
 fn top_level<'a>(lines: &[Line<'a>], key: &str) -> Option<&'a str> {
-    lines.iter().find(|l| l.indent == 0 && l.text.starts_with(&format!("{key}:"))).map(|l| l.text[key.len() + 1..].trim())
+    lines
+        .iter()
+        .find(|l| l.indent == 0 && l.text.starts_with(&format!("{key}:")))
+        .map(|l| l.text[key.len() + 1..].trim())
 }
 
 fn find_document(kind: &str, name: &str) -> String {
@@ -214,7 +238,8 @@ fn find_document(kind: &str, name: &str) -> String {
         .map(|(_, doc)| doc)
         .find(|doc| {
             let lines = yaml_lines(doc);
-            top_level(&lines, "kind") == Some(kind) && entries(&key_block(&lines, "metadata")).contains(&("name".into(), name.into()))
+            top_level(&lines, "kind") == Some(kind)
+                && entries(&key_block(&lines, "metadata")).contains(&("name".into(), name.into()))
         })
         .unwrap_or_else(|| panic!("k8s/ has a {kind} named {name}"))
 }
@@ -244,7 +269,8 @@ fn kubernetes_gives_the_app_only_real_settings_and_secrets_only_from_a_secret() 
     let config = yaml_lines(&config_src);
     let config_entries = entries(&key_block(&config, "data"));
 
-    let names: BTreeSet<String> = env.iter().map(|(n, _)| n.clone()).chain(config_entries.iter().map(|(k, _)| k.clone())).collect();
+    let names: BTreeSet<String> =
+        env.iter().map(|(n, _)| n.clone()).chain(config_entries.iter().map(|(k, _)| k.clone())).collect();
     let unknown: Vec<_> = names.difference(&known).collect();
     assert!(unknown.is_empty(), "k8s/ gives the app {unknown:?}, which the server does not read");
     for needed in SCALE_OUT.iter().chain(["S3_ACCESS_KEY_ID"].iter()) {
@@ -253,7 +279,10 @@ fn kubernetes_gives_the_app_only_real_settings_and_secrets_only_from_a_secret() 
     for secret in SECRETS.iter().chain(["DATABASE_URL"].iter()) {
         assert!(!config_entries.iter().any(|(k, _)| k == secret), "{secret} is not in the ConfigMap");
         let (_, how) = env.iter().find(|(n, _)| n == secret).unwrap_or_else(|| panic!("{secret} is in env"));
-        assert!(how.iter().any(|l| l == "secretKeyRef:") && !how.iter().any(|l| l.starts_with("value:")), "{secret} comes from a Secret");
+        assert!(
+            how.iter().any(|l| l == "secretKeyRef:") && !how.iter().any(|l| l.starts_with("value:")),
+            "{secret} comes from a Secret"
+        );
     }
 }
 
@@ -280,12 +309,17 @@ fn kubernetes_runs_three_probed_replicas_that_drain_before_stopping() {
     let lines = yaml_lines(&deployment);
     let spec = entries(&key_block(&lines, "spec"));
     assert!(spec.contains(&("replicas".into(), "3".into())), "the Deployment asks for 3 replicas");
-    let path = |probe: &str| entries(&key_block(&key_block(&lines, probe), "httpGet")).into_iter().find(|(k, _)| k == "path").map(|(_, v)| v);
+    let path = |probe: &str| {
+        entries(&key_block(&key_block(&lines, probe), "httpGet")).into_iter().find(|(k, _)| k == "path").map(|(_, v)| v)
+    };
     assert_eq!(path("readinessProbe").as_deref(), Some("/health/ready"));
     assert_eq!(path("livenessProbe").as_deref(), Some("/health"));
     let grace = lines.iter().find_map(|l| l.text.strip_prefix("terminationGracePeriodSeconds: ")).unwrap();
     assert!(grace.parse::<u32>().unwrap() >= 30);
-    assert!(!key_block(&key_block(&lines, "lifecycle"), "preStop").is_empty(), "a preStop pause lets the balancer stop first");
+    assert!(
+        !key_block(&key_block(&lines, "lifecycle"), "preStop").is_empty(),
+        "a preStop pause lets the balancer stop first"
+    );
     assert!(lines.iter().any(|l| l.text == "runAsNonRoot: true"));
     let hpa_src = find_document("HorizontalPodAutoscaler", "parlor");
     let hpa = yaml_lines(&hpa_src);
@@ -296,10 +330,15 @@ fn kubernetes_runs_three_probed_replicas_that_drain_before_stopping() {
 fn the_load_balancer_keeps_live_connections_open_and_takes_uploads() {
     let conf = read("deploy/nginx.conf");
     let location = |path: &str| {
-        let start = conf.find(&format!("location = {path} {{")).unwrap_or_else(|| panic!("nginx.conf has a location for {path}"));
+        let start = conf
+            .find(&format!("location = {path} {{"))
+            .unwrap_or_else(|| panic!("nginx.conf has a location for {path}"));
         conf[start..start + conf[start..].find('}').unwrap()].to_owned()
     };
-    assert!(conf.contains("proxy_set_header Upgrade $http_upgrade;") && conf.contains("proxy_set_header Connection $connection_upgrade;"));
+    assert!(
+        conf.contains("proxy_set_header Upgrade $http_upgrade;")
+            && conf.contains("proxy_set_header Connection $connection_upgrade;")
+    );
     assert!(location("/api/events").contains("proxy_buffering off;"));
     for live in ["/api/ws", "/api/events"] {
         assert!(location(live).contains("proxy_read_timeout 3600s;"), "{live} stays open");
@@ -315,7 +354,8 @@ fn the_load_balancer_keeps_live_connections_open_and_takes_uploads() {
 #[test]
 fn the_image_builds_with_the_pinned_tools_and_sets_only_real_settings() {
     let dockerfile = read("Dockerfile").replace("\\\n", " ");
-    let arg = |name: &str| dockerfile.lines().find_map(|l| l.strip_prefix(&format!("ARG {name}="))).map(str::trim).unwrap();
+    let arg =
+        |name: &str| dockerfile.lines().find_map(|l| l.strip_prefix(&format!("ARG {name}="))).map(str::trim).unwrap();
     let makefile = read("Makefile");
     let dx = makefile.lines().find_map(|l| l.strip_prefix("DX_VERSION := ")).unwrap();
     assert_eq!(arg("DX_VERSION"), dx.trim());

@@ -18,7 +18,8 @@ async fn answer(res: reqwest::Response) -> (u16, bool, Value) {
 
 /// A sign-in, from the given address when there is one (the tests that set it trust 127.0.0.1).
 async fn login(app: &TestApp, username: &str, password: &str, from: Option<&str>) -> reqwest::Response {
-    let mut request = app.program().post(app.url("/api/auth/login")).json(&json!({"username": username, "password": password}));
+    let mut request =
+        app.program().post(app.url("/api/auth/login")).json(&json!({"username": username, "password": password}));
     if let Some(address) = from {
         request = request.header("x-forwarded-for", address);
     }
@@ -106,8 +107,10 @@ async fn contact_requests_say_no_more_about_existence_than_user_search_already_d
     assert_eq!(by_name, by_id);
     assert_eq!((by_name.0, by_name.2["error"]["code"].as_str()), (404, Some("user_not_found")));
     // Signed out, nobody learns anything: the same refusal for a real and a made-up name.
-    let signed_out = |name: &str| app.program().post(app.url("/api/contacts/requests")).json(&json!({"username": name})).send();
-    let (real, fake) = (answer(signed_out("alice").await.unwrap()).await, answer(signed_out("nobody").await.unwrap()).await);
+    let signed_out =
+        |name: &str| app.program().post(app.url("/api/contacts/requests")).json(&json!({"username": name})).send();
+    let (real, fake) =
+        (answer(signed_out("alice").await.unwrap()).await, answer(signed_out("nobody").await.unwrap()).await);
     assert_eq!(real, fake);
     assert_eq!(real.0, 401);
 }
@@ -129,7 +132,12 @@ async fn signing_in_as_an_unknown_user_takes_as_long_as_a_wrong_password() {
         let (client, url) = (client.clone(), app.url("/api/auth/login"));
         async move {
             let started = Instant::now();
-            let res = client.post(url).json(&json!({"username": username, "password": "wrong-password"})).send().await.unwrap();
+            let res = client
+                .post(url)
+                .json(&json!({"username": username, "password": "wrong-password"}))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), 401);
             started.elapsed().as_secs_f64()
         }
@@ -153,6 +161,10 @@ async fn signing_in_as_an_unknown_user_takes_as_long_as_a_wrong_password() {
         ratios.push(u / k);
     }
     let (unknown, known, ratio) = (median(unknown), median(known), median(ratios));
-    println!("median sign-in: unknown user {:.1} ms, known user with a wrong password {:.1} ms, median ratio {ratio:.2}", unknown * 1e3, known * 1e3);
+    println!(
+        "median sign-in: unknown user {:.1} ms, known user with a wrong password {:.1} ms, median ratio {ratio:.2}",
+        unknown * 1e3,
+        known * 1e3
+    );
     assert!((0.5..=2.0).contains(&ratio), "unknown {unknown:.4} s vs known {known:.4} s: ratio {ratio:.2}");
 }

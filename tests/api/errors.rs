@@ -38,16 +38,20 @@ async fn malformed_bodies_are_refused_with_a_4xx_on_every_route() {
     ];
     for (method, path) in write_routes() {
         for (body, content_type) in bodies {
-            let res = app.program()
+            let res = app
+                .program()
                 .request(method.parse().unwrap(), app.url(&path))
                 .bearer_auth(&token)
                 .header("content-type", content_type)
                 .body(body)
-                .send().await.unwrap();
+                .send()
+                .await
+                .unwrap();
             let status = res.status().as_u16();
             assert!((400..500).contains(&status), "{method} {path} with {body:?} gave {status}");
             let text = res.text().await.unwrap();
-            let parsed: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON error body, got {text}"));
+            let parsed: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON error body, got {text}"));
             assert!(parsed["error"]["code"].is_string(), "{text}");
             assert!(!text.to_lowercase().contains("sql") && !text.contains("panicked"), "{text}");
         }
@@ -57,7 +61,13 @@ async fn malformed_bodies_are_refused_with_a_4xx_on_every_route() {
 #[tokio::test]
 async fn a_missing_content_type_is_415() {
     let app = spawn_app().await;
-    let res = app.program().post(app.url("/api/auth/login")).body("{\"username\":\"a\",\"password\":\"b\"}").send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/login"))
+        .body("{\"username\":\"a\",\"password\":\"b\"}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(assert_error(res, 415).await, "unsupported_media_type");
 }
 
@@ -65,18 +75,35 @@ async fn a_missing_content_type_is_415() {
 async fn an_oversized_body_is_413() {
     let app = spawn_app().await;
     let huge = format!("{{\"username\":\"{}\",\"password\":\"x\"}}", "a".repeat(3 * 1024 * 1024));
-    let res = app.program().post(app.url("/api/auth/register")).header("content-type", "application/json").body(huge).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/register"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(assert_error(res, 413).await, "too_large");
 }
 
 #[tokio::test]
 async fn over_long_values_are_refused_not_stored() {
     let app = spawn_app().await;
-    let res = app.program().post(app.url("/api/auth/register"))
-        .json(&serde_json::json!({"username": "u".repeat(5000), "password": "p".repeat(5000)})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/register"))
+        .json(&serde_json::json!({"username": "u".repeat(5000), "password": "p".repeat(5000)}))
+        .send()
+        .await
+        .unwrap();
     assert_error(res, 400).await;
-    let res = app.program().post(app.url("/api/auth/login"))
-        .json(&serde_json::json!({"username": "u".repeat(5000), "password": "p".repeat(100_000)})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/login"))
+        .json(&serde_json::json!({"username": "u".repeat(5000), "password": "p".repeat(100_000)}))
+        .send()
+        .await
+        .unwrap();
     assert_error(res, 401).await;
 }
 

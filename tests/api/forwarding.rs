@@ -5,7 +5,8 @@ use crate::helpers::{TestApp, assert_error, spawn_with};
 use serde_json::json;
 
 async fn login_from(app: &TestApp, username: &str, password: &str, forwarded: &[String]) -> reqwest::Response {
-    let mut request = app.program().post(app.url("/api/auth/login")).json(&json!({"username": username, "password": password}));
+    let mut request =
+        app.program().post(app.url("/api/auth/login")).json(&json!({"username": username, "password": password}));
     for line in forwarded {
         request = request.header("x-forwarded-for", line);
     }
@@ -13,8 +14,13 @@ async fn login_from(app: &TestApp, username: &str, password: &str, forwarded: &[
 }
 
 async fn register_from(app: &TestApp, username: &str, forwarded: &str) -> reqwest::Response {
-    app.program().post(app.url("/api/auth/register")).header("x-forwarded-for", forwarded)
-        .json(&json!({"username": username, "password": "password123"})).send().await.unwrap()
+    app.program()
+        .post(app.url("/api/auth/register"))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"username": username, "password": "password123"}))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A different made-up address for each request.
@@ -100,5 +106,8 @@ async fn a_chain_of_trusted_proxies_is_walked_to_the_first_untrusted_address() {
     let chain = |i: usize| vec![format!("{}, 198.51.100.7, 10.1.2.3", spoofed(i))];
     assert_eq!(failures_then_innocent(&app, chain, vec!["198.51.100.7, 10.9.9.9".to_owned()]).await, 429);
     // Another client behind the same proxies is not locked out.
-    assert_eq!(login_from(&app, "innocent", "password123", &["198.51.100.99, 10.1.2.3".to_owned()]).await.status(), 200);
+    assert_eq!(
+        login_from(&app, "innocent", "password123", &["198.51.100.99, 10.1.2.3".to_owned()]).await.status(),
+        200
+    );
 }

@@ -14,10 +14,13 @@ fn script_src(policy: &str) -> String {
 
 /// The text of every inline script, as the browser hashes it.
 fn inline_scripts(html: &str) -> Vec<String> {
-    html.split("<script").skip(1).filter_map(|part| {
-        let (tag, rest) = part.split_once('>')?;
-        (!tag.contains(" src=")).then(|| rest.split_once("</script>").map(|(body, _)| body.to_owned())).flatten()
-    }).collect()
+    html.split("<script")
+        .skip(1)
+        .filter_map(|part| {
+            let (tag, rest) = part.split_once('>')?;
+            (!tag.contains(" src=")).then(|| rest.split_once("</script>").map(|(body, _)| body.to_owned())).flatten()
+        })
+        .collect()
 }
 
 fn sha256(text: &str) -> String {
@@ -93,7 +96,8 @@ async fn cors_answers_only_the_configured_origins_and_never_with_credentials() {
     assert!(allowed.headers().get("access-control-allow-credentials").is_none());
     let refused = preflight("https://evil.example").await.unwrap();
     assert!(refused.headers().get("access-control-allow-origin").is_none());
-    let plain = app.program().get(app.url("/api/openapi.json")).header("origin", "https://evil.example").send().await.unwrap();
+    let plain =
+        app.program().get(app.url("/api/openapi.json")).header("origin", "https://evil.example").send().await.unwrap();
     assert!(plain.headers().get("access-control-allow-origin").is_none());
 }
 
@@ -107,14 +111,30 @@ async fn behind_a_proxy_that_changes_host_pages_of_the_public_url_still_work() {
     let login = app.login_with(&app.program(), "proxied", "password123").await;
     let cookie = login.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     let rename = |origin: &'static str| {
-        app.program().patch(app.url("/api/users/me")).header("cookie", &cookie).header("origin", origin).json(&serde_json::json!({"displayName": origin})).send()
+        app.program()
+            .patch(app.url("/api/users/me"))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .json(&serde_json::json!({"displayName": origin}))
+            .send()
     };
     assert_eq!(rename(public).await.unwrap().status(), 200, "a write from our own page");
     assert_eq!(assert_error(rename("https://evil.example").await.unwrap(), 403).await, "csrf_rejected");
-    let me: serde_json::Value = app.program().get(app.url("/api/users/me")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = app
+        .program()
+        .get(app.url("/api/users/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["user"]["displayName"], public, "the write from another site changed nothing");
 
-    let live = |origin: &'static str| app.program().get(app.url("/api/events")).header("cookie", &cookie).header("origin", origin).send();
+    let live = |origin: &'static str| {
+        app.program().get(app.url("/api/events")).header("cookie", &cookie).header("origin", origin).send()
+    };
     let ours = live(public).await.unwrap();
     assert_eq!(ours.status(), 200);
     assert!(ours.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));

@@ -129,9 +129,13 @@ impl TestApp {
     }
 
     pub async fn register(&self, username: &str, password: &str) -> Value {
-        let res = self.program().post(self.url("/api/auth/register"))
+        let res = self
+            .program()
+            .post(self.url("/api/auth/register"))
             .json(&json!({"username": username, "password": password}))
-            .send().await.expect("register request");
+            .send()
+            .await
+            .expect("register request");
         assert_eq!(res.status(), StatusCode::CREATED, "registering {username}");
         res.json().await.expect("register body")
     }
@@ -144,9 +148,12 @@ impl TestApp {
     }
 
     pub async fn login_with(&self, client: &Client, username: &str, password: &str) -> Response {
-        client.post(self.url("/api/auth/login"))
+        client
+            .post(self.url("/api/auth/login"))
             .json(&json!({"username": username, "password": password}))
-            .send().await.expect("login request")
+            .send()
+            .await
+            .expect("login request")
     }
 
     /// A registered and signed-in user: (user id, access token, refresh token).
@@ -186,11 +193,20 @@ impl TestApp {
             let id = uuid::Uuid::now_v7();
             let name = format!("seed{}", id.simple());
             parlor::server::entity::user::ActiveModel {
-                id: Set(id), username: Set(name.clone()), username_lower: Set(name.clone()),
-                password_hash: Set("unusable".into()), display_name: Set(name), avatar_media_id: Set(None),
-                status: Set("offline".into()), last_seen_at: Set(None), created_at: Set(now), updated_at: Set(now),
+                id: Set(id),
+                username: Set(name.clone()),
+                username_lower: Set(name.clone()),
+                password_hash: Set("unusable".into()),
+                display_name: Set(name),
+                avatar_media_id: Set(None),
+                status: Set("offline".into()),
+                last_seen_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
             }
-            .insert(&db).await.expect("seed user");
+            .insert(&db)
+            .await
+            .expect("seed user");
             ids.push(id.to_string());
         }
         db.close().await.ok();
@@ -227,7 +243,13 @@ impl TestApp {
     pub async fn upload(&self, token: &str, bytes: Vec<u8>, file_name: &str, mime: &str) -> Response {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()).mime_str(mime).expect("mime");
         let form = reqwest::multipart::Form::new().part("file", part);
-        self.program().post(self.url("/api/media")).bearer_auth(token).multipart(form).send().await.expect("upload request")
+        self.program()
+            .post(self.url("/api/media"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload request")
     }
 
     /// Uploads an image that must be accepted; returns the media JSON.
@@ -244,7 +266,9 @@ impl TestApp {
     /// Sends a message and returns it.
     pub async fn say(&self, token: &str, chat: &str, text: &str) -> Value {
         let client_id = uuid::Uuid::now_v7().to_string();
-        let res = self.post_bearer(&format!("/api/chats/{chat}/messages"), token, json!({"content": text, "clientId": client_id})).await;
+        let res = self
+            .post_bearer(&format!("/api/chats/{chat}/messages"), token, json!({"content": text, "clientId": client_id}))
+            .await;
         assert_eq!(res.status(), StatusCode::CREATED, "sending {text}");
         let body: Value = res.json().await.expect("message");
         body["message"].clone()

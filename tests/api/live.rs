@@ -103,7 +103,10 @@ async fn revoking_a_session_closes_its_socket_and_no_other() {
     let mut phone_ws = Ws::connect(&app.base, &phone).await;
     let mut laptop_ws = Ws::connect(&app.base, &laptop).await;
     let sessions = app.json_bearer("/api/sessions", &laptop).await;
-    let phone_session = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+    let phone_session = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(app.delete_bearer(&format!("/api/sessions/{phone_session}"), &laptop).await.status(), 204);
     let frame = phone_ws.next_of("session.revoked").await.expect("told why");
     assert_eq!(frame["data"]["sessionId"], phone_session.as_str());
@@ -157,11 +160,16 @@ async fn live_connections_need_a_session_and_this_site() {
     app.register("cookie", "password123").await;
     let browser = app.browser();
     app.login_with(&browser, "cookie", "password123").await;
-    let res = browser.get(app.url("/api/ws"))
+    let res = browser
+        .get(app.url("/api/ws"))
         .header("origin", "https://evil.example")
-        .header("connection", "upgrade").header("upgrade", "websocket")
-        .header("sec-websocket-version", "13").header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
-        .send().await.unwrap();
+        .header("connection", "upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
 }
 
@@ -177,7 +185,10 @@ async fn typing_reaches_the_others_and_presence_follows_connections() {
 
     let mut bob_ws = Ws::connect(&app.base, &bob).await;
     let online = alice_ws.next_of("presence").await.unwrap();
-    assert_eq!((online["data"]["userId"].as_str(), online["data"]["status"].as_str()), (Some(bob_id.as_str()), Some("online")));
+    assert_eq!(
+        (online["data"]["userId"].as_str(), online["data"]["status"].as_str()),
+        (Some(bob_id.as_str()), Some("online"))
+    );
 
     bob_ws.send(json!({"type": "typing", "data": {"chatId": chat, "typing": true}})).await;
     let typing = alice_ws.next_of("typing").await.unwrap();

@@ -51,7 +51,8 @@ async fn images_are_visible_to_the_uploader_and_chat_members_only() {
     let (_, alice, _) = app.user("alice").await;
     let (_, carol, _) = app.user("carol").await;
     let media = app.upload_ok(&alice, images::png(64, 64)).await;
-    let urls: Vec<String> = ["url", "mediumUrl", "thumbnailUrl"].iter().map(|k| media[*k].as_str().unwrap().to_owned()).collect();
+    let urls: Vec<String> =
+        ["url", "mediumUrl", "thumbnailUrl"].iter().map(|k| media[*k].as_str().unwrap().to_owned()).collect();
     // Not sent yet: only Alice sees it.
     for url in &urls {
         assert_eq!(fetch(&app, &alice, url).await.status(), 200);
@@ -95,7 +96,8 @@ async fn messages_carry_up_to_five_of_your_own_unsent_images() {
     let res = send_with(&app, &alice, &chat, "", &six[..5]).await;
     assert_eq!(res.status(), 201);
     let message: Value = res.json().await.unwrap();
-    let listed: Vec<&str> = message["message"]["media"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let listed: Vec<&str> =
+        message["message"]["media"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(listed, six[..5]);
     let history = app.json_bearer(&format!("/api/chats/{chat}/messages"), &bob).await;
     assert_eq!(history["messages"][0]["media"].as_array().unwrap().len(), 5);

@@ -43,7 +43,6 @@ async fn concurrent_retries_with_one_client_id_create_one_message() {
     assert_eq!(history["messages"][0]["seq"], 1);
 }
 
-
 #[tokio::test]
 async fn two_hundred_concurrent_sends_get_seq_1_to_200_without_gaps() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
@@ -54,7 +53,10 @@ async fn two_hundred_concurrent_sends_get_seq_1_to_200_without_gaps() {
     let sends = (0..200).map(|i| {
         let (token, path) = (if i % 2 == 0 { alice.clone() } else { bob.clone() }, path.clone());
         let app = &app;
-        async move { app.post_bearer(&path, &token, json!({"content": format!("message {i}"), "clientId": format!("m{i}")})).await }
+        async move {
+            app.post_bearer(&path, &token, json!({"content": format!("message {i}"), "clientId": format!("m{i}")}))
+                .await
+        }
     });
     let responses = futures::future::join_all(sends).await;
     let mut seqs = Vec::new();
@@ -108,7 +110,8 @@ async fn history_pages_before_after_and_around_a_message() {
     for i in 1..=30 {
         ids.push(app.say(&alice, &chat, &format!("m{i}")).await["id"].as_str().unwrap().to_owned());
     }
-    let seqs = |v: &Value| v["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect::<Vec<_>>();
+    let seqs =
+        |v: &Value| v["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect::<Vec<_>>();
     let latest = app.json_bearer(&format!("/api/chats/{chat}/messages?limit=10"), &alice).await;
     assert_eq!(seqs(&latest), (21..=30).collect::<Vec<_>>());
     assert_eq!(latest["hasMore"], true);
@@ -141,7 +144,8 @@ async fn only_the_sender_edits_and_the_history_is_kept() {
     assert!(edited["message"]["editedAt"].is_string());
     app.patch_bearer(&format!("/api/messages/{id}"), &alice, json!({"content": "final"})).await;
     let history = app.json_bearer(&format!("/api/messages/{id}/history"), &bob).await;
-    let texts: Vec<&str> = history["edits"].as_array().unwrap().iter().map(|e| e["content"].as_str().unwrap()).collect();
+    let texts: Vec<&str> =
+        history["edits"].as_array().unwrap().iter().map(|e| e["content"].as_str().unwrap()).collect();
     assert_eq!(texts, ["first draft", "second draft"]);
     assert_error(app.patch_bearer(&format!("/api/messages/{id}"), &bob, json!({"content": "hijack"})).await, 403).await;
     assert_error(app.patch_bearer(&format!("/api/messages/{id}"), &alice, json!({"content": ""})).await, 400).await;
@@ -208,14 +212,24 @@ async fn replies_carry_a_preview_of_the_original() {
     let chat = app.group(&alice, "Replies", &[]).await;
     let other = app.group(&alice, "Other", &[]).await;
     let original = app.say(&alice, &chat, "**Lunch** at noon?").await;
-    let res = app.post_bearer(&format!("/api/chats/{chat}/messages"), &alice,
-        json!({"content": "yes", "clientId": "r1", "replyToId": original["id"]})).await;
+    let res = app
+        .post_bearer(
+            &format!("/api/chats/{chat}/messages"),
+            &alice,
+            json!({"content": "yes", "clientId": "r1", "replyToId": original["id"]}),
+        )
+        .await;
     let reply: Value = res.json().await.unwrap();
     assert_eq!(reply["message"]["replyTo"]["id"], original["id"]);
     assert_eq!(reply["message"]["replyTo"]["snippet"], "Lunch at noon?");
     assert_eq!(reply["message"]["replyTo"]["senderName"], "alice");
-    let res = app.post_bearer(&format!("/api/chats/{other}/messages"), &alice,
-        json!({"content": "cross", "clientId": "r2", "replyToId": original["id"]})).await;
+    let res = app
+        .post_bearer(
+            &format!("/api/chats/{other}/messages"),
+            &alice,
+            json!({"content": "cross", "clientId": "r2", "replyToId": original["id"]}),
+        )
+        .await;
     assert_eq!(assert_error(res, 400).await, "invalid_reply");
 }
 
@@ -232,10 +246,12 @@ async fn receipts_show_who_read_a_message() {
     assert_eq!(receipts["readBy"], json!([]));
     app.post_bearer(&format!("/api/chats/{chat}/read"), &bob, json!({"seq": message["seq"]})).await;
     let receipts = app.json_bearer(&format!("/api/messages/{id}/receipts"), &alice).await;
-    let readers: Vec<&str> = receipts["readBy"].as_array().unwrap().iter().map(|r| r["userId"].as_str().unwrap()).collect();
+    let readers: Vec<&str> =
+        receipts["readBy"].as_array().unwrap().iter().map(|r| r["userId"].as_str().unwrap()).collect();
     assert_eq!(readers, [bob_id.as_str()]);
     assert!(receipts["readBy"][0]["at"].is_string());
-    let delivered: Vec<&str> = receipts["deliveredTo"].as_array().unwrap().iter().map(|r| r["userId"].as_str().unwrap()).collect();
+    let delivered: Vec<&str> =
+        receipts["deliveredTo"].as_array().unwrap().iter().map(|r| r["userId"].as_str().unwrap()).collect();
     assert_eq!(delivered, [bob_id.as_str()]);
 }
 
@@ -248,7 +264,8 @@ async fn someone_outside_a_chat_can_do_nothing_with_it() {
     let id = app.say(&alice, &chat, "private words").await["id"].as_str().unwrap().to_owned();
     let denied = [
         app.get_bearer(&format!("/api/chats/{chat}/messages"), &mallory).await,
-        app.post_bearer(&format!("/api/chats/{chat}/messages"), &mallory, json!({"content": "hi", "clientId": "x"})).await,
+        app.post_bearer(&format!("/api/chats/{chat}/messages"), &mallory, json!({"content": "hi", "clientId": "x"}))
+            .await,
         app.get_bearer(&format!("/api/messages/{id}"), &mallory).await,
         app.patch_bearer(&format!("/api/messages/{id}"), &mallory, json!({"content": "x"})).await,
         app.delete_bearer(&format!("/api/messages/{id}"), &mallory).await,
@@ -276,7 +293,8 @@ async fn sending_is_limited_to_ten_messages_a_second() {
     let (_, alice, _) = app.user("alice").await;
     let chat = app.group(&alice, "Flood", &[]).await;
     let path = format!("/api/chats/{chat}/messages");
-    let sends = (0..12).map(|i| app.post_bearer(&path, &alice, json!({"content": "spam", "clientId": format!("f{i}")})));
+    let sends =
+        (0..12).map(|i| app.post_bearer(&path, &alice, json!({"content": "spam", "clientId": format!("f{i}")})));
     let statuses: Vec<u16> = futures::future::join_all(sends).await.iter().map(|r| r.status().as_u16()).collect();
     assert!(statuses.iter().filter(|s| **s == 201).count() <= 10, "{statuses:?}");
     assert!(statuses.contains(&429), "{statuses:?}");

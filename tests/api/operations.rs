@@ -45,10 +45,8 @@ async fn the_openapi_document_describes_every_route_and_nothing_else() {
             documented.insert((method.to_uppercase(), path.clone()));
         }
     }
-    let mut routed: BTreeSet<(String, String)> = parlor::server::router::api_routes()
-        .iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned()))
-        .collect();
+    let mut routed: BTreeSet<(String, String)> =
+        parlor::server::router::api_routes().iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
     for f in dioxus::server::ServerFunction::collect() {
         routed.insert((f.method().to_string(), f.path().to_owned()));
     }

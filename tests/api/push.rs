@@ -23,7 +23,13 @@ async fn direct(app: &TestApp, token: &str, other: &str) -> String {
 }
 
 async fn mute(app: &TestApp, token: &str, chat: &str, muted: bool) -> reqwest::Response {
-    app.program().put(app.url(&format!("/api/chats/{chat}/mute"))).bearer_auth(token).json(&json!({"muted": muted})).send().await.unwrap()
+    app.program()
+        .put(app.url(&format!("/api/chats/{chat}/mute")))
+        .bearer_auth(token)
+        .json(&json!({"muted": muted}))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// Alice writes to a group with Bob and Carol, who each have a subscribed phone; Carol is the
@@ -71,10 +77,13 @@ async fn a_message_reaches_an_absent_member_encrypted_and_signed() {
     let hit = service.wait_for("bob-phone", 1).await.remove(0);
     let payload = phone.open(&hit);
     let id = message["id"].as_str().unwrap();
-    assert_eq!(payload, json!({
-        "title": "alice", "body": "Lunch at noon?", "chatId": chat, "messageId": id,
-        "url": format!("/chats/{chat}/m/{id}"), "tag": chat,
-    }));
+    assert_eq!(
+        payload,
+        json!({
+            "title": "alice", "body": "Lunch at noon?", "chatId": chat, "messageId": id,
+            "url": format!("/chats/{chat}/m/{id}"), "tag": chat,
+        })
+    );
     assert_eq!(hit.headers["content-encoding"], "aes128gcm");
     assert!(hit.headers["ttl"].to_str().unwrap().parse::<u64>().unwrap() > 0);
     assert_eq!(hit.headers["urgency"], "high");
@@ -99,7 +108,14 @@ async fn private_previews_say_only_that_a_message_came() {
     let (_, alice, _) = app.user("alice").await;
     let (bob_id, bob, _) = app.user("bob").await;
     assert_eq!(app.json_bearer("/api/push/settings", &bob).await, json!({"previews": true}));
-    let res = app.program().put(app.url("/api/push/settings")).bearer_auth(&bob).json(&json!({"previews": false})).send().await.unwrap();
+    let res = app
+        .program()
+        .put(app.url("/api/push/settings"))
+        .bearer_auth(&bob)
+        .json(&json!({"previews": false}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), json!({"previews": false}));
     assert_eq!(app.json_bearer("/api/push/settings", &bob).await, json!({"previews": false}));
@@ -110,16 +126,26 @@ async fn private_previews_say_only_that_a_message_came() {
     let message = app.say(&alice, &group, "The password is swordfish").await;
     let payload = phone.open(&service.wait_for("bob", 1).await[0]);
     let id = message["id"].as_str().unwrap();
-    assert_eq!(payload, json!({
-        "title": "Parlor", "body": "New message", "chatId": group, "messageId": id,
-        "url": format!("/chats/{group}/m/{id}"), "tag": group,
-    }));
+    assert_eq!(
+        payload,
+        json!({
+            "title": "Parlor", "body": "New message", "chatId": group, "messageId": id,
+            "url": format!("/chats/{group}/m/{id}"), "tag": group,
+        })
+    );
     let text = payload.to_string();
     for secret in ["alice", "swordfish", "Secret plans"] {
         assert!(!text.contains(secret), "{secret} leaked into {text}");
     }
 
-    let bad = app.program().put(app.url("/api/push/settings")).bearer_auth(&bob).json(&json!({"previews": "no"})).send().await.unwrap();
+    let bad = app
+        .program()
+        .put(app.url("/api/push/settings"))
+        .bearer_auth(&bob)
+        .json(&json!({"previews": "no"}))
+        .send()
+        .await
+        .unwrap();
     assert_error(bad, 400).await;
 }
 
@@ -135,7 +161,11 @@ async fn a_muted_chat_sends_no_push_until_unmuted() {
     assert_eq!(app.json_bearer(&format!("/api/chats/{group}"), &bob).await["chat"]["muted"], true);
     let list = app.json_bearer("/api/chats", &bob).await;
     assert_eq!(list["chats"][0]["muted"], true, "the list shows it too");
-    assert_eq!(app.json_bearer(&format!("/api/chats/{group}"), &carol).await["chat"]["muted"], false, "muting is Bob's own");
+    assert_eq!(
+        app.json_bearer(&format!("/api/chats/{group}"), &carol).await["chat"]["muted"],
+        false,
+        "muting is Bob's own"
+    );
 
     app.say(&alice, &group, "first").await;
     assert_eq!(carol_phone.open(&service.wait_for("carol", 1).await[0])["body"], "first");
@@ -155,7 +185,14 @@ async fn muting_a_chat_one_is_not_in_is_not_found() {
     let group = app.group(&alice, "Private", &[]).await;
     assert_error(mute(&app, &mallory, &group, true).await, 404).await;
     assert_error(mute(&app, &alice, &uuid::Uuid::now_v7().to_string(), true).await, 404).await;
-    let bad = app.program().put(app.url(&format!("/api/chats/{group}/mute"))).bearer_auth(&alice).json(&json!({})).send().await.unwrap();
+    let bad = app
+        .program()
+        .put(app.url(&format!("/api/chats/{group}/mute")))
+        .bearer_auth(&alice)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_error(bad, 400).await;
 }
 
@@ -243,7 +280,10 @@ async fn signing_a_device_out_removes_its_subscriptions() {
     // The phone signs out; the laptop revokes the tablet.
     assert_eq!(app.post_bearer("/api/auth/logout", &phone, json!({})).await.status(), 204);
     let sessions = app.json_bearer("/api/sessions", &laptop).await;
-    let tablet_id = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+    let tablet_id = sessions["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(app.delete_bearer(&format!("/api/sessions/{tablet_id}"), &laptop).await.status(), 204);
     app.say(&alice, &chat, "who is still there?").await;
     service.wait_for("laptop", 1).await;
@@ -283,7 +323,15 @@ async fn subscribing_again_replaces_and_unsubscribing_stops_only_ones_own() {
     // Carol cannot unsubscribe Bob's browser; Bob can.
     let delete = |token: String, endpoint: String| {
         let app = &app;
-        async move { app.program().delete(app.url("/api/push/subscriptions")).bearer_auth(token).json(&json!({"endpoint": endpoint})).send().await.unwrap() }
+        async move {
+            app.program()
+                .delete(app.url("/api/push/subscriptions"))
+                .bearer_auth(token)
+                .json(&json!({"endpoint": endpoint}))
+                .send()
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(delete(carol.clone(), browser.endpoint.clone()).await.status(), 204);
     app.say(&alice, &group, "still there").await;
@@ -329,7 +377,13 @@ async fn bad_subscriptions_are_refused_with_the_error_shape() {
         body
     };
     let cases = [
-        (with(&["keys", "p256dh"], json!("BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")), "invalid_key"),
+        (
+            with(
+                &["keys", "p256dh"],
+                json!("BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            ),
+            "invalid_key",
+        ),
         (with(&["keys", "p256dh"], json!("%%%")), "invalid_key"),
         (with(&["keys", "auth"], json!("c2hvcnQ")), "invalid_auth"),
         (with(&["endpoint"], json!("ftp://push.example.com/x")), "invalid_endpoint"),
@@ -346,10 +400,17 @@ async fn bad_subscriptions_are_refused_with_the_error_shape() {
     // Without PUSH_ALLOW_HTTP: https on a public host only.
     let strict = spawn_app().await;
     let (_, carol, _) = strict.user("carol").await;
-    for endpoint in [service.endpoint("x"), "https://127.0.0.1/push".to_owned(), "https://10.0.0.8/push".to_owned(), "https://localhost/push".to_owned()] {
+    for endpoint in [
+        service.endpoint("x"),
+        "https://127.0.0.1/push".to_owned(),
+        "https://10.0.0.8/push".to_owned(),
+        "https://localhost/push".to_owned(),
+    ] {
         let res = strict.post_bearer("/api/push/subscriptions", &carol, with(&["endpoint"], json!(endpoint))).await;
         assert_eq!(assert_error(res, 400).await, "invalid_endpoint", "{endpoint}");
     }
-    let public = strict.post_bearer("/api/push/subscriptions", &carol, with(&["endpoint"], json!("https://push.example.com/abc"))).await;
+    let public = strict
+        .post_bearer("/api/push/subscriptions", &carol, with(&["endpoint"], json!("https://push.example.com/abc")))
+        .await;
     assert_eq!(public.status(), 201);
 }

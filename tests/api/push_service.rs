@@ -30,7 +30,12 @@ pub struct PushService {
     book: Arc<Mutex<Book>>,
 }
 
-async fn receive(State(book): State<Arc<Mutex<Book>>>, Path(id): Path<String>, headers: HeaderMap, body: axum::body::Bytes) -> StatusCode {
+async fn receive(
+    State(book): State<Arc<Mutex<Book>>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
     let mut book = book.lock().unwrap();
     book.hits.entry(id.clone()).or_default().push(Hit { headers, body: body.to_vec() });
     StatusCode::from_u16(book.answers.get(&id).copied().unwrap_or(201)).unwrap()
@@ -103,7 +108,8 @@ impl Browser {
     /// The notification's JSON, decrypted as the browser would (RFC 8291).
     pub fn open(&self, hit: &Hit) -> Value {
         let auth = web_push_native::Auth::from(self.auth);
-        let plain = web_push_native::decrypt(hit.body.clone(), &self.secret, &auth).expect("the payload decrypts with the browser's keys");
+        let plain = web_push_native::decrypt(hit.body.clone(), &self.secret, &auth)
+            .expect("the payload decrypts with the browser's keys");
         serde_json::from_slice(&plain).expect("the payload is JSON")
     }
 }
@@ -130,7 +136,9 @@ pub fn assert_vapid(hit: &Hit, public_key: &str, origin: &str) -> Value {
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
     validation.set_audience(&[origin]);
     validation.set_required_spec_claims(&["exp", "aud", "sub"]);
-    let claims = jsonwebtoken::decode::<Value>(token.expect("t"), &decoding, &validation).expect("an ES256 signature by that key").claims;
+    let claims = jsonwebtoken::decode::<Value>(token.expect("t"), &decoding, &validation)
+        .expect("an ES256 signature by that key")
+        .claims;
     let now = chrono::Utc::now().timestamp();
     let exp = claims["exp"].as_i64().unwrap();
     assert!(exp > now && exp <= now + 24 * 3600, "expires within 24 h: {claims}");

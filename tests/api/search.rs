@@ -10,7 +10,11 @@ async fn search_raw(app: &TestApp, token: &str, params: &[(&str, &str)]) -> Resp
 
 /// The contents of the results for `q`, best first.
 async fn found(app: &TestApp, token: &str, q: &str) -> Vec<String> {
-    results(app, token, &[("q", q)]).await.iter().map(|r| r["message"]["content"].as_str().unwrap().to_owned()).collect()
+    results(app, token, &[("q", q)])
+        .await
+        .iter()
+        .map(|r| r["message"]["content"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 async fn results(app: &TestApp, token: &str, params: &[(&str, &str)]) -> Vec<Value> {
@@ -67,7 +71,8 @@ async fn the_snippet_marks_where_the_query_matched() {
     let snippet: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
     assert!(snippet.len() < 200, "{} characters", snippet.len());
     let mark = &hit["highlights"][0];
-    let marked: String = snippet[mark["start"].as_u64().unwrap() as usize..mark["end"].as_u64().unwrap() as usize].iter().collect();
+    let marked: String =
+        snippet[mark["start"].as_u64().unwrap() as usize..mark["end"].as_u64().unwrap() as usize].iter().collect();
     assert_eq!(marked, "needle");
 }
 
@@ -78,7 +83,10 @@ async fn more_matches_rank_first_and_ties_go_to_the_newer_message() {
     let chat = app.group(&alice, "Ops", &[]).await;
     app.say(&alice, &chat, "deploy deploy deploy").await;
     app.say(&alice, &chat, "we talked about a deployment for a while today").await;
-    assert_eq!(found(&app, &alice, "deploy").await, ["deploy deploy deploy", "we talked about a deployment for a while today"]);
+    assert_eq!(
+        found(&app, &alice, "deploy").await,
+        ["deploy deploy deploy", "we talked about a deployment for a while today"]
+    );
 
     let older = app.say(&alice, &chat, "release notes").await;
     let newer = app.say(&alice, &chat, "release notes").await;
@@ -110,7 +118,10 @@ async fn bad_queries_are_refused_with_the_error_body() {
     assert_eq!(assert_error(search_raw(&app, &alice, &[("q", "")]).await, 400).await, "empty_query");
     assert_eq!(assert_error(search_raw(&app, &alice, &[("q", "  \t ")]).await, 400).await, "empty_query");
     assert_eq!(assert_error(search_raw(&app, &alice, &[("q", &"x".repeat(201))]).await, 400).await, "query_too_long");
-    assert_eq!(assert_error(search_raw(&app, &alice, &[("q", "a b c d e f g h i j k")]).await, 400).await, "too_many_words");
+    assert_eq!(
+        assert_error(search_raw(&app, &alice, &[("q", "a b c d e f g h i j k")]).await, 400).await,
+        "too_many_words"
+    );
     assert_error(search_raw(&app, &alice, &[]).await, 400).await;
     assert_error(search_raw(&app, &alice, &[("q", "x"), ("chatId", "not-a-uuid")]).await, 400).await;
     assert_error(search_raw(&app, &alice, &[("q", "x"), ("sort", "new")]).await, 400).await;
@@ -165,7 +176,13 @@ async fn edited_messages_are_found_by_their_new_text_only() {
     let (_, alice, _) = app.user("alice").await;
     let chat = app.group(&alice, "Ops", &[]).await;
     let sent = app.say(&alice, &chat, "original wording").await;
-    let res = app.patch_bearer(&format!("/api/messages/{}", sent["id"].as_str().unwrap()), &alice, json!({"content": "revised phrasing"})).await;
+    let res = app
+        .patch_bearer(
+            &format!("/api/messages/{}", sent["id"].as_str().unwrap()),
+            &alice,
+            json!({"content": "revised phrasing"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     for old in ["original", "wording", "orig", "or"] {
         assert!(found(&app, &alice, old).await.is_empty(), "{old}");
@@ -200,9 +217,37 @@ async fn hostile_queries_are_plain_text_and_never_an_error_of_ours() {
     app.say(&alice, &chat, r#"100% "quoted" (parens) *stars* a\b abc"#).await;
     let long = "x".repeat(5000);
     let hostile = [
-        "\"", "\"\"", "\"unterminated", "*", "deploy*", "NEAR(a b)", "a OR b", "a AND NOT b", "-b", "^x", "col:val",
-        "'; DROP TABLE messages; --", "%", "_", "\\", "%_%", "(((", ")", "{}", "[x]", "a\"b", "NULL", "👍🏽", "e\u{301}",
-        "שלום", "\u{200b}", "\u{0}", "a\u{7}b", "%00", "x\u{feff}y", &long,
+        "\"",
+        "\"\"",
+        "\"unterminated",
+        "*",
+        "deploy*",
+        "NEAR(a b)",
+        "a OR b",
+        "a AND NOT b",
+        "-b",
+        "^x",
+        "col:val",
+        "'; DROP TABLE messages; --",
+        "%",
+        "_",
+        "\\",
+        "%_%",
+        "(((",
+        ")",
+        "{}",
+        "[x]",
+        "a\"b",
+        "NULL",
+        "👍🏽",
+        "e\u{301}",
+        "שלום",
+        "\u{200b}",
+        "\u{0}",
+        "a\u{7}b",
+        "%00",
+        "x\u{feff}y",
+        &long,
     ];
     for q in hostile {
         let res = search_raw(&app, &alice, &[("q", q)]).await;

@@ -41,7 +41,10 @@ async fn refresh_tokens_are_stored_only_as_hashes() {
     let app = spawn_app().await;
     let (_, _, token) = app.user("hashed").await;
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
-    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT refresh_token_hash FROM sessions")).await.unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT refresh_token_hash FROM sessions"))
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     let stored: String = rows[0].try_get("", "refresh_token_hash").unwrap();
     assert_ne!(stored, token);
@@ -72,8 +75,14 @@ async fn logging_out_everywhere_ends_every_session() {
     let app = spawn_app().await;
     let (_, phone, refresh_token) = app.user("everywhere").await;
     let laptop = app.login("everywhere", "password123").await["accessToken"].as_str().unwrap().to_owned();
-    let res = app.program().post(app.url("/api/auth/logout")).bearer_auth(&phone)
-        .json(&json!({"all": true})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/logout"))
+        .bearer_auth(&phone)
+        .json(&json!({"all": true}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(app.get_bearer("/api/users/me", &phone).await.status(), 401);
     assert_eq!(app.get_bearer("/api/users/me", &laptop).await.status(), 401);
@@ -95,9 +104,16 @@ async fn logging_out_a_browser_forgets_its_cookie() {
 async fn devices_are_listed_and_another_can_be_signed_out() {
     let app = spawn_app().await;
     app.register("devices", "password123").await;
-    let phone: Value = app.program().post(app.url("/api/auth/login"))
+    let phone: Value = app
+        .program()
+        .post(app.url("/api/auth/login"))
         .json(&json!({"username": "devices", "password": "password123", "deviceName": "Phone"}))
-        .send().await.unwrap().json().await.unwrap();
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let phone_token = phone["accessToken"].as_str().unwrap();
     let laptop = app.login("devices", "password123").await;
     let laptop_token = laptop["accessToken"].as_str().unwrap();
@@ -111,7 +127,8 @@ async fn devices_are_listed_and_another_can_be_signed_out() {
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
 
     let id = phone_session["id"].as_str().unwrap();
-    let res = app.program().delete(app.url(&format!("/api/sessions/{id}"))).bearer_auth(laptop_token).send().await.unwrap();
+    let res =
+        app.program().delete(app.url(&format!("/api/sessions/{id}"))).bearer_auth(laptop_token).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(app.get_bearer("/api/users/me", phone_token).await.status(), 401);
     let list: Value = app.get_bearer("/api/sessions", laptop_token).await.json().await.unwrap();
@@ -140,7 +157,10 @@ async fn a_revoked_browser_is_signed_out_on_its_next_request() {
     app.login_with(&first, "revoked", "password123").await;
     app.login_with(&second, "revoked", "password123").await;
     let list: Value = first.get(app.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
-    let other = list["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+    let other = list["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(first.delete(app.url(&format!("/api/sessions/{other}"))).send().await.unwrap().status(), 204);
     assert_eq!(second.get(app.url("/api/users/me")).send().await.unwrap().status(), 401);
     let page = second.get(app.url("/settings")).send().await.unwrap();
@@ -157,12 +177,27 @@ async fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
             None => spawn_app().await,
         };
         app.register("walker", "password123").await;
-        let login = app.program().post(app.url("/api/auth/login")).header("x-forwarded-for", "6.6.6.6, 198.51.100.7")
-            .json(&json!({"username": "walker", "password": "password123"})).send().await.unwrap();
+        let login = app
+            .program()
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", "6.6.6.6, 198.51.100.7")
+            .json(&json!({"username": "walker", "password": "password123"}))
+            .send()
+            .await
+            .unwrap();
         let token = login.json::<Value>().await.unwrap()["accessToken"].as_str().unwrap().to_owned();
         // Each request refreshes the session's last address: this one comes through the proxy too.
-        let sessions: Value = app.program().get(app.url("/api/sessions")).bearer_auth(&token)
-            .header("x-forwarded-for", "198.51.100.7").send().await.unwrap().json().await.unwrap();
+        let sessions: Value = app
+            .program()
+            .get(app.url("/api/sessions"))
+            .bearer_auth(&token)
+            .header("x-forwarded-for", "198.51.100.7")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(sessions["sessions"][0]["ip"], expected, "trusted proxies: {trusted:?}");
     }
 }

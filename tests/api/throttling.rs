@@ -58,8 +58,13 @@ async fn cookie_writes_from_another_site_are_refused() {
     app.register("victim", "password123").await;
     let browser = app.browser();
     app.login_with(&browser, "victim", "password123").await;
-    let res = browser.patch(app.url("/api/users/me")).header("origin", "https://evil.example")
-        .json(&json!({"displayName": "pwned"})).send().await.unwrap();
+    let res = browser
+        .patch(app.url("/api/users/me"))
+        .header("origin", "https://evil.example")
+        .json(&json!({"displayName": "pwned"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(assert_error(res, 403).await, "csrf_rejected");
     let res = browser.post(app.url("/api/auth/logout")).header("sec-fetch-site", "cross-site").send().await.unwrap();
     assert_eq!(assert_error(res, 403).await, "csrf_rejected");
@@ -73,8 +78,13 @@ async fn cookie_writes_without_any_origin_are_refused() {
     app.register("plain", "password123").await;
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let client = reqwest::Client::builder().cookie_provider(jar).build().unwrap();
-    let res = client.post(app.url("/api/auth/login")).header("origin", app.base.as_str())
-        .json(&json!({"username": "plain", "password": "password123"})).send().await.unwrap();
+    let res = client
+        .post(app.url("/api/auth/login"))
+        .header("origin", app.base.as_str())
+        .json(&json!({"username": "plain", "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let res = client.patch(app.url("/api/users/me")).json(&json!({"displayName": "x"})).send().await.unwrap();
     assert_eq!(assert_error(res, 403).await, "csrf_rejected");
@@ -84,7 +94,13 @@ async fn cookie_writes_without_any_origin_are_refused() {
 async fn a_login_form_posted_from_another_site_is_refused() {
     let app = spawn_app().await;
     app.register("someone", "password123").await;
-    let res = app.program().post(app.url("/api/auth/login")).header("origin", "https://evil.example")
-        .json(&json!({"username": "someone", "password": "password123"})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/login"))
+        .header("origin", "https://evil.example")
+        .json(&json!({"username": "someone", "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(assert_error(res, 403).await, "csrf_rejected");
 }

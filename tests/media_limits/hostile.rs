@@ -68,7 +68,12 @@ pub fn gif(frames: usize) -> Vec<u8> {
         encoder.set_repeat(Repeat::Infinite).unwrap();
         for i in 0..frames {
             let shade = (i % 256) as u8;
-            let frame = Frame::from_parts(RgbaImage::from_pixel(4, 4, Rgba([shade, 0, 0, 255])), 0, 0, Delay::from_numer_denom_ms(20, 1));
+            let frame = Frame::from_parts(
+                RgbaImage::from_pixel(4, 4, Rgba([shade, 0, 0, 255])),
+                0,
+                0,
+                Delay::from_numer_denom_ms(20, 1),
+            );
             encoder.encode_frame(frame).unwrap();
         }
     }

@@ -25,8 +25,20 @@ async fn media_hostile_files_are_refused_with_bounded_memory() {
     let corpus: Vec<(&str, Vec<u8>, &str, u16, &str)> = vec![
         ("60000x60000 header", hostile::png_huge_header(), "huge.png", 413, "image_too_large"),
         ("1.6 GB decompression bomb", hostile::png_bomb(), "bomb.png", 413, "image_too_large"),
-        ("HTML named .png", b"<!DOCTYPE html><script>alert(1)</script>".to_vec(), "page.png", 415, "unsupported_media_type"),
-        ("SVG named .png", br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec(), "logo.png", 415, "unsupported_media_type"),
+        (
+            "HTML named .png",
+            b"<!DOCTYPE html><script>alert(1)</script>".to_vec(),
+            "page.png",
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "SVG named .png",
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec(),
+            "logo.png",
+            415,
+            "unsupported_media_type",
+        ),
         ("11 MB file", oversized, "big.png", 413, "file_too_large"),
         ("empty file", Vec::new(), "empty.png", 400, "empty_file"),
         ("truncated PNG", truncated, "cut.png", 400, "invalid_image"),
@@ -56,4 +68,3 @@ async fn media_hostile_files_are_refused_with_bounded_memory() {
     // The bomb alone would need 1.6 GB decoded; this process (test client and server) stays far below.
     assert!(peak < 256, "peak RSS {peak} MiB");
 }
-

@@ -39,7 +39,10 @@ impl Node {
         let pid = self.child.id().expect("running").to_string();
         let status = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill -TERM");
         assert!(status.success());
-        let exit = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await.expect("stops in time").expect("exit status");
+        let exit = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("stops in time")
+            .expect("exit status");
         assert!(exit.success(), "a graceful stop exits 0, got {exit}");
     }
 }
@@ -158,7 +161,8 @@ pub async fn register(base: &str, name: &str) -> (String, String) {
     let body = json!({"username": name, "password": "password123"});
     let res = client.post(format!("{base}/api/auth/register")).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 201);
-    let login: Value = client.post(format!("{base}/api/auth/login")).json(&body).send().await.unwrap().json().await.unwrap();
+    let login: Value =
+        client.post(format!("{base}/api/auth/login")).json(&body).send().await.unwrap().json().await.unwrap();
     (login["user"]["id"].as_str().unwrap().to_owned(), login["accessToken"].as_str().unwrap().to_owned())
 }
 

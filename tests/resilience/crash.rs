@@ -56,9 +56,30 @@ async fn crash_run(store: Store) {
 
     let (stop, stopped) = watch::channel(false);
     let senders = vec![
-        tokio::spawn(outbox::over_http(base.clone(), tokens[0].clone(), chat.clone(), "alice".into(), GAP, stopped.clone())),
-        tokio::spawn(outbox::over_http(base.clone(), tokens[1].clone(), chat.clone(), "bob".into(), GAP, stopped.clone())),
-        tokio::spawn(outbox::over_websocket(base.clone(), tokens[2].clone(), chat.clone(), "carol".into(), GAP, stopped)),
+        tokio::spawn(outbox::over_http(
+            base.clone(),
+            tokens[0].clone(),
+            chat.clone(),
+            "alice".into(),
+            GAP,
+            stopped.clone(),
+        )),
+        tokio::spawn(outbox::over_http(
+            base.clone(),
+            tokens[1].clone(),
+            chat.clone(),
+            "bob".into(),
+            GAP,
+            stopped.clone(),
+        )),
+        tokio::spawn(outbox::over_websocket(
+            base.clone(),
+            tokens[2].clone(),
+            chat.clone(),
+            "carol".into(),
+            GAP,
+            stopped,
+        )),
     ];
 
     let mut worst = Duration::ZERO;
@@ -66,7 +87,10 @@ async fn crash_run(store: Store) {
         tokio::time::sleep(Duration::from_millis(rng.random_range(KILL_AFTER_MS))).await;
         kill_hard(&mut node, kill).await;
         let took = restart(&cluster, &mut node).await;
-        assert!(took < READY_WITHIN, "kill {kill} (PARLOR_CRASH_SEED={seed}): ready after {took:?}, more than {READY_WITHIN:?}");
+        assert!(
+            took < READY_WITHIN,
+            "kill {kill} (PARLOR_CRASH_SEED={seed}): ready after {took:?}, more than {READY_WITHIN:?}"
+        );
         worst = worst.max(took);
     }
     // Let every sender get a few messages through the last incarnation, then drain the outboxes.
@@ -144,12 +168,19 @@ async fn check(outboxes: &[Outbox], base: &str, token: &str, chat: &str, seed: u
     for outbox in outboxes {
         assert!(outbox.acked.len() >= 10, "{replay}: every sender kept sending ({} acks)", outbox.acked.len());
         let seqs: Vec<i64> = outbox.acked.iter().map(|a| a.seq).collect();
-        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{replay}: one sender's messages are stored in the order sent: {seqs:?}");
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "{replay}: one sender's messages are stored in the order sent: {seqs:?}"
+        );
     }
 
     let stored = history(&[base.to_owned()], token, chat, 0).await;
     let seqs: Vec<i64> = stored.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
-    assert_eq!(seqs, (1..=stored.len() as i64).collect::<Vec<_>>(), "{replay}: seqs increase by one, no gap, no repeat");
+    assert_eq!(
+        seqs,
+        (1..=stored.len() as i64).collect::<Vec<_>>(),
+        "{replay}: seqs increase by one, no gap, no repeat"
+    );
     let ids: HashSet<&str> = stored.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), stored.len(), "{replay}: no message stored twice under one id");
 
@@ -160,8 +191,15 @@ async fn check(outboxes: &[Outbox], base: &str, token: &str, chat: &str, seed: u
         assert_eq!(m["content"], content_of(client_id).as_str(), "{replay}: {client_id} holds what was sent");
     }
     for a in &acked {
-        let m = by_client_id.get(a.client_id.as_str()).unwrap_or_else(|| panic!("{replay}: acknowledged {} is missing", a.client_id));
-        assert_eq!((m["id"].as_str().unwrap(), m["seq"].as_i64().unwrap()), (a.id.as_str(), a.seq), "{replay}: {} as acknowledged", a.client_id);
+        let m = by_client_id
+            .get(a.client_id.as_str())
+            .unwrap_or_else(|| panic!("{replay}: acknowledged {} is missing", a.client_id));
+        assert_eq!(
+            (m["id"].as_str().unwrap(), m["seq"].as_i64().unwrap()),
+            (a.id.as_str(), a.seq),
+            "{replay}: {} as acknowledged",
+            a.client_id
+        );
     }
     // Each sender stops only once its last message is acknowledged: anything stored beyond the
     // acknowledged messages was never sent.

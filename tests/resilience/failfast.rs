@@ -92,7 +92,8 @@ async fn chat(node: &Node) -> Chat {
     let (_, token) = register(&base, "alice").await;
     let (bob, _) = register(&base, "bob").await;
     let client = reqwest::Client::new();
-    let (status, body) = answer(client.post(format!("{base}/api/chats/direct")).bearer_auth(&token).json(&json!({"userId": bob}))).await;
+    let (status, body) =
+        answer(client.post(format!("{base}/api/chats/direct")).bearer_auth(&token).json(&json!({"userId": bob}))).await;
     assert_eq!(status, 201, "{body}");
     let cookies = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let login = json!({"username": "alice", "password": "password123"});
@@ -103,7 +104,10 @@ async fn chat(node: &Node) -> Chat {
 impl Chat {
     fn send(&self, client_id: &str) -> reqwest::RequestBuilder {
         let body = json!({"content": format!("message {client_id}"), "clientId": client_id});
-        reqwest::Client::new().post(format!("{}/api/chats/{}/messages", self.base, self.id)).bearer_auth(&self.token).json(&body)
+        reqwest::Client::new()
+            .post(format!("{}/api/chats/{}/messages", self.base, self.id))
+            .bearer_auth(&self.token)
+            .json(&body)
     }
 
     fn list_chats(&self) -> reqwest::RequestBuilder {
@@ -140,7 +144,11 @@ async fn a_database_that_goes_silent_or_refuses_gets_503_fast_and_comes_back() {
         assert_eq!(status, 201, "the message refused while the database was away is stored once it is back: {body}");
         println!("database back from {mode:?}: ready after {back:?}");
     }
-    let stored: Vec<String> = history(std::slice::from_ref(&chat.base), &chat.token, &chat.id, 0).await.iter().map(|m| m["clientId"].as_str().unwrap().to_owned()).collect();
+    let stored: Vec<String> = history(std::slice::from_ref(&chat.base), &chat.token, &chat.id, 0)
+        .await
+        .iter()
+        .map(|m| m["clientId"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(stored, ["before", "during-BlackHole", "during-Refuse"]);
 }
 
@@ -174,7 +182,11 @@ async fn requests_caught_mid_query_when_the_database_goes_silent_still_answer_an
                             acked.push((client_id, body["message"]["id"].as_str().unwrap().to_owned()));
                             break;
                         }
-                        assert_eq!((status, body["error"]["code"].as_str()), (503, Some("unavailable")), "{client_id}: {body}");
+                        assert_eq!(
+                            (status, body["error"]["code"].as_str()),
+                            (503, Some("unavailable")),
+                            "{client_id}: {body}"
+                        );
                         refused += 1;
                         tokio::time::sleep(Duration::from_millis(100)).await;
                     }
@@ -200,21 +212,29 @@ async fn requests_caught_mid_query_when_the_database_goes_silent_still_answer_an
     }
     assert!(refused >= 8, "every sender met the silent database ({refused} answers 503)");
     let stored = history(std::slice::from_ref(&chat.base), &chat.token, &chat.id, 0).await;
-    let stored: Vec<(String, String)> = stored.iter().map(|m| (m["clientId"].as_str().unwrap().to_owned(), m["id"].as_str().unwrap().to_owned())).collect();
+    let stored: Vec<(String, String)> = stored
+        .iter()
+        .map(|m| (m["clientId"].as_str().unwrap().to_owned(), m["id"].as_str().unwrap().to_owned()))
+        .collect();
     let mut expected = acked.clone();
     expected.sort();
     let mut found = stored.clone();
     found.sort();
     assert_eq!(found, expected, "exactly the acknowledged messages, each once, under the id acknowledged");
-    println!("{} messages, {refused} answers 503 while the database was silent, slowest answer {slowest:?}", acked.len());
+    println!(
+        "{} messages, {refused} answers 503 while the database was silent, slowest answer {slowest:?}",
+        acked.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn requests_keep_answering_fast_while_redis_goes_silent_or_refuses() {
     let forwarder = Forwarder::start(address_of(&crate::redis_url(), 6379)).await;
     // Rate limits on, as in production: every request counts in Redis.
-    let limits = [("LIMIT_API_PER_MINUTE", "600"), ("LIMIT_ANON_PER_MINUTE", "100"), ("LIMIT_MESSAGES_PER_SECOND", "10")];
-    let cluster = Cluster::prepare(Store::Postgres, Some(&format!("redis://127.0.0.1:{}", forwarder.port)), &limits).await;
+    let limits =
+        [("LIMIT_API_PER_MINUTE", "600"), ("LIMIT_ANON_PER_MINUTE", "100"), ("LIMIT_MESSAGES_PER_SECOND", "10")];
+    let cluster =
+        Cluster::prepare(Store::Postgres, Some(&format!("redis://127.0.0.1:{}", forwarder.port)), &limits).await;
     let node = cluster.spawn(free_port()).await;
     let chat = chat(&node).await;
 

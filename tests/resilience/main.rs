@@ -49,7 +49,9 @@ async fn group(cluster: &Cluster) -> (String, Vec<String>, Vec<Vec<String>>) {
     assert_eq!(res.status(), 201);
     let chat = res.json::<Value>().await.unwrap()["chat"]["id"].as_str().unwrap().to_owned();
     let bases: Vec<String> = cluster.nodes.iter().map(|n| n.base.clone()).collect();
-    let preferred = (0..MEMBERS.len()).map(|i| bases.iter().cycle().skip(i % bases.len()).take(bases.len()).cloned().collect()).collect();
+    let preferred = (0..MEMBERS.len())
+        .map(|i| bases.iter().cycle().skip(i % bases.len()).take(bases.len()).cloned().collect())
+        .collect();
     (chat, tokens, preferred)
 }
 
@@ -65,7 +67,16 @@ fn start_load(chat: &str, tokens: &[String], preferred: &[Vec<String>], count: u
         .map(|i| tokio::spawn(follow(preferred[i].clone(), tokens[i].clone(), chat.to_owned(), stopped.clone())))
         .collect();
     let senders = (0..MEMBERS.len())
-        .map(|i| tokio::spawn(send_all(preferred[i].clone(), tokens[i].clone(), chat.to_owned(), MEMBERS[i].to_owned(), count, gap)))
+        .map(|i| {
+            tokio::spawn(send_all(
+                preferred[i].clone(),
+                tokens[i].clone(),
+                chat.to_owned(),
+                MEMBERS[i].to_owned(),
+                count,
+                gap,
+            ))
+        })
         .collect();
     Load { senders, followers, stop }
 }
@@ -96,7 +107,8 @@ async fn check(load: Load, bases: &[String], token: &str, chat: &str, expected: 
     for (name, view) in MEMBERS.iter().zip(&views) {
         assert!(view.duplicates.is_empty(), "{name} got frames twice: {:?}", view.duplicates);
         let seen: Vec<(i64, &str)> = view.seen.iter().map(|(s, id)| (*s, id.as_str())).collect();
-        let truth: Vec<(i64, &str)> = stored.iter().map(|m| (m["seq"].as_i64().unwrap(), m["id"].as_str().unwrap())).collect();
+        let truth: Vec<(i64, &str)> =
+            stored.iter().map(|m| (m["seq"].as_i64().unwrap(), m["id"].as_str().unwrap())).collect();
         assert_eq!(seen, truth, "{name} ends with the server's history");
         println!("{name}: {} messages, {} reconnects", view.seen.len(), view.reconnects);
     }
@@ -218,13 +230,20 @@ async fn the_users_of_a_dead_instance_go_offline_within_the_presence_ttl() {
     let ws = |base: &str, token: &str| format!("{}/api/ws?token={token}", base.replacen("http", "ws", 1));
     let (mut watcher, _) = tokio_tungstenite::connect_async(ws(&cluster.nodes[0].base, &alice)).await.unwrap();
     let (_bob_socket, _) = tokio_tungstenite::connect_async(ws(&cluster.nodes[1].base, &bob)).await.unwrap();
-    let status_of_bob = |frame: &Value| (frame["type"] == "presence" && frame["data"]["userId"] == bob_id.as_str()).then(|| frame["data"]["status"].as_str().unwrap_or_default().to_owned());
-    next_matching(&mut watcher, |f| status_of_bob(f).filter(|s| s == "online"), Duration::from_secs(5)).await.expect("bob online");
+    let status_of_bob = |frame: &Value| {
+        (frame["type"] == "presence" && frame["data"]["userId"] == bob_id.as_str())
+            .then(|| frame["data"]["status"].as_str().unwrap_or_default().to_owned())
+    };
+    next_matching(&mut watcher, |f| status_of_bob(f).filter(|s| s == "online"), Duration::from_secs(5))
+        .await
+        .expect("bob online");
 
     // Bob's instance dies without a word; within the TTL and a sweep, he is offline.
     cluster.nodes[1].kill().await;
     let started = tokio::time::Instant::now();
-    next_matching(&mut watcher, |f| status_of_bob(f).filter(|s| s == "offline"), Duration::from_secs(10)).await.expect("bob offline");
+    next_matching(&mut watcher, |f| status_of_bob(f).filter(|s| s == "offline"), Duration::from_secs(10))
+        .await
+        .expect("bob offline");
     println!("offline {:?} after the kill (TTL 3 s)", started.elapsed());
 }
 

@@ -59,7 +59,14 @@ pub async fn history(bases: &[String], token: &str, chat: &str, after: i64) -> V
 
 /// Sends `count` messages, each retried with the same clientId on the next instance until one
 /// acknowledges it. Returns the acknowledged message ids.
-pub async fn send_all(bases: Vec<String>, token: String, chat: String, name: String, count: usize, gap: Duration) -> Vec<String> {
+pub async fn send_all(
+    bases: Vec<String>,
+    token: String,
+    chat: String,
+    name: String,
+    count: usize,
+    gap: Duration,
+) -> Vec<String> {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
     let mut acked = Vec::new();
     for k in 0..count {
@@ -69,7 +76,8 @@ pub async fn send_all(bases: Vec<String>, token: String, chat: String, name: Str
             let base = &bases[attempt % bases.len()];
             attempt += 1;
             assert!(attempt < 200, "{name} {k} was never acknowledged");
-            let res = client.post(format!("{base}/api/chats/{chat}/messages")).bearer_auth(&token).json(&body).send().await;
+            let res =
+                client.post(format!("{base}/api/chats/{chat}/messages")).bearer_auth(&token).json(&body).send().await;
             match res {
                 Ok(res) if res.status() == 201 || res.status() == 200 => {
                     let message: Value = res.json().await.expect("message");

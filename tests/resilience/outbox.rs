@@ -37,7 +37,14 @@ pub fn content_of(client_id: &str) -> String {
 const GIVE_UP: Duration = Duration::from_secs(30);
 
 /// Sends messages named `{name}-{k}` over HTTP, one after another, until `stop`.
-pub async fn over_http(base: String, token: String, chat: String, name: String, gap: Duration, stop: watch::Receiver<bool>) -> Outbox {
+pub async fn over_http(
+    base: String,
+    token: String,
+    chat: String,
+    name: String,
+    gap: Duration,
+    stop: watch::Receiver<bool>,
+) -> Outbox {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("client");
     let url = format!("{base}/api/chats/{chat}/messages");
     let mut outbox = Outbox::default();
@@ -78,7 +85,14 @@ type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStre
 
 /// Sends messages named `{name}-{k}` as `message.send` frames, one after another, until `stop`;
 /// reconnects whenever the socket goes and sends the unacknowledged message again.
-pub async fn over_websocket(base: String, token: String, chat: String, name: String, gap: Duration, stop: watch::Receiver<bool>) -> Outbox {
+pub async fn over_websocket(
+    base: String,
+    token: String,
+    chat: String,
+    name: String,
+    gap: Duration,
+    stop: watch::Receiver<bool>,
+) -> Outbox {
     let url = format!("{}/api/ws?token={token}", base.replacen("http", "ws", 1));
     let mut outbox = Outbox::default();
     let mut socket: Option<Socket> = None;

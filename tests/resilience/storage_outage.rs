@@ -22,8 +22,12 @@ struct Moto {
 
 impl Moto {
     async fn start() -> Moto {
-        let path = std::env::var("PARLOR_TEST_MOTO").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/.tools/moto/bin/moto_server").to_owned());
-        assert!(std::path::Path::new(&path).exists(), "no S3 test server at {path}: run `make setup-s3` (or set PARLOR_TEST_MOTO)");
+        let path = std::env::var("PARLOR_TEST_MOTO")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/.tools/moto/bin/moto_server").to_owned());
+        assert!(
+            std::path::Path::new(&path).exists(),
+            "no S3 test server at {path}: run `make setup-s3` (or set PARLOR_TEST_MOTO)"
+        );
         let port = free_port();
         let child = Command::new(&path)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -60,14 +64,20 @@ async fn storage_that_goes_silent_or_refuses_gets_503_fast_and_comes_back() {
     let forwarder = Forwarder::start(([127, 0, 0, 1], moto.port).into()).await;
     let endpoint = format!("http://127.0.0.1:{}", forwarder.port);
     let bucket = format!("parlor-outage-{}", uuid::Uuid::now_v7().simple());
-    let s3 = [("S3_ENDPOINT", endpoint.as_str()), ("S3_BUCKET", &bucket), ("S3_ACCESS_KEY_ID", "test"), ("S3_SECRET_ACCESS_KEY", "test")];
+    let s3 = [
+        ("S3_ENDPOINT", endpoint.as_str()),
+        ("S3_BUCKET", &bucket),
+        ("S3_ACCESS_KEY_ID", "test"),
+        ("S3_SECRET_ACCESS_KEY", "test"),
+    ];
     let cluster = Cluster::prepare(Store::Sqlite, None, &s3).await;
     let node = cluster.spawn(free_port()).await;
     let base = node.base.clone();
     let (_, token) = register(&base, "alice").await;
     let (bob, _) = register(&base, "bob").await;
     let client = reqwest::Client::new();
-    let (status, chat) = answer(client.post(format!("{base}/api/chats/direct")).bearer_auth(&token).json(&json!({"userId": bob}))).await;
+    let (status, chat) =
+        answer(client.post(format!("{base}/api/chats/direct")).bearer_auth(&token).json(&json!({"userId": bob}))).await;
     assert_eq!(status, 201, "{chat}");
     let messages = format!("{base}/api/chats/{}/messages", chat["chat"]["id"].as_str().unwrap());
     let (status, media) = answer(upload(&base, &token)).await;
@@ -79,9 +89,21 @@ async fn storage_that_goes_silent_or_refuses_gets_503_fast_and_comes_back() {
     for mode in [Mode::BlackHole, Mode::Refuse] {
         forwarder.set(mode);
         let (uploaded, took_upload) = timed(answer(upload(&base, &token))).await;
-        assert_unavailable(&format!("an upload with storage {mode:?}"), &uploaded, took_upload, STORAGE_WITHIN, "storage_unavailable");
+        assert_unavailable(
+            &format!("an upload with storage {mode:?}"),
+            &uploaded,
+            took_upload,
+            STORAGE_WITHIN,
+            "storage_unavailable",
+        );
         let (fetched, took_fetch) = timed(answer(fetch())).await;
-        assert_unavailable(&format!("an image fetch with storage {mode:?}"), &fetched, took_fetch, STORAGE_WITHIN, "storage_unavailable");
+        assert_unavailable(
+            &format!("an image fetch with storage {mode:?}"),
+            &fetched,
+            took_fetch,
+            STORAGE_WITHIN,
+            "storage_unavailable",
+        );
         let ready = assert_not_ready(&base, "storage").await;
         // Text messages do not need the bucket.
         let text = json!({"content": "still chatting", "clientId": format!("text-{mode:?}")});

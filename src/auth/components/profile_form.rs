@@ -1,4 +1,7 @@
-use crate::auth::{api, model::{UpdateMeRequest, User}};
+use crate::auth::{
+    api,
+    model::{UpdateMeRequest, User},
+};
 use crate::media::components::avatar_picker::AvatarPicker;
 use crate::media::model::Media;
 use crate::ui::form::{ErrorBanner, Field};

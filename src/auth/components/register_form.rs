@@ -36,7 +36,9 @@ pub fn RegisterForm() -> Element {
                 display_name: Some(display_name()).filter(|s| !s.trim().is_empty()),
             };
             let result = match api::register(&req).await {
-                Ok(_) => api::login(&LoginRequest { username: username(), password: password(), device_name: None }).await.map(|_| ()),
+                Ok(_) => api::login(&LoginRequest { username: username(), password: password(), device_name: None })
+                    .await
+                    .map(|_| ()),
                 Err(e) => Err(e),
             };
             match result {

@@ -4,7 +4,10 @@ use dioxus::prelude::*;
 
 /// Signs this device out (or every device with `all`) and goes to the sign-in page.
 #[component]
-pub fn SignOutButton(#[props(default)] all: bool, #[props(default = "btn btn-ghost".to_string())] class: String) -> Element {
+pub fn SignOutButton(
+    #[props(default)] all: bool,
+    #[props(default = "btn btn-ghost".to_string())] class: String,
+) -> Element {
     let label = if all { "Sign out everywhere" } else { "Sign out" };
     rsx! {
         button {

@@ -77,13 +77,22 @@ mod tests {
 
     #[test]
     fn same_origin_writes_pass() {
-        assert!(!is_cross_site(&headers(&[("host", "chat.local:8080"), ("origin", "http://chat.local:8080"), ("cookie", "id=1")]), None));
-        assert!(!is_cross_site(&headers(&[("host", "x"), ("sec-fetch-site", "same-origin"), ("cookie", "id=1")]), None));
+        assert!(!is_cross_site(
+            &headers(&[("host", "chat.local:8080"), ("origin", "http://chat.local:8080"), ("cookie", "id=1")]),
+            None
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("host", "x"), ("sec-fetch-site", "same-origin"), ("cookie", "id=1")]),
+            None
+        ));
     }
 
     #[test]
     fn writes_from_another_origin_are_cross_site() {
-        assert!(is_cross_site(&headers(&[("host", "chat.local"), ("origin", "https://evil.example"), ("cookie", "id=1")]), None));
+        assert!(is_cross_site(
+            &headers(&[("host", "chat.local"), ("origin", "https://evil.example"), ("cookie", "id=1")]),
+            None
+        ));
         assert!(is_cross_site(&headers(&[("host", "chat.local"), ("sec-fetch-site", "cross-site")]), None));
         assert!(is_cross_site(&headers(&[("host", "chat.local"), ("origin", "null")]), None));
     }
@@ -96,8 +105,14 @@ mod tests {
     #[test]
     fn other_origins_are_told_apart_from_silence() {
         assert!(from_other_origin(&headers(&[("host", "chat.local"), ("origin", "https://evil.example")]), None));
-        assert!(from_other_origin(&headers(&[("host", "chat.local"), ("origin", "https://chat.local.evil.example")]), None));
-        assert!(from_other_origin(&headers(&[("host", "chat.local"), ("origin", "http://chat.local"), ("sec-fetch-site", "same-site")]), None));
+        assert!(from_other_origin(
+            &headers(&[("host", "chat.local"), ("origin", "https://chat.local.evil.example")]),
+            None
+        ));
+        assert!(from_other_origin(
+            &headers(&[("host", "chat.local"), ("origin", "http://chat.local"), ("sec-fetch-site", "same-site")]),
+            None
+        ));
         assert!(!from_other_origin(&headers(&[("host", "chat.local"), ("origin", "https://chat.local")]), None));
         assert!(!from_other_origin(&headers(&[("host", "chat.local"), ("sec-fetch-site", "same-origin")]), None));
         assert!(!from_other_origin(&headers(&[("host", "chat.local"), ("cookie", "id=1")]), None));
@@ -119,7 +134,10 @@ mod tests {
 
     #[test]
     fn bearer_and_cookieless_programs_pass() {
-        assert!(!is_cross_site(&headers(&[("host", "chat.local"), ("authorization", "Bearer abc"), ("origin", "https://evil.example")]), None));
+        assert!(!is_cross_site(
+            &headers(&[("host", "chat.local"), ("authorization", "Bearer abc"), ("origin", "https://evil.example")]),
+            None
+        ));
         assert!(!is_cross_site(&headers(&[("host", "chat.local")]), None));
     }
 }

@@ -42,7 +42,8 @@ pub fn client_ip(request: &Request, trusted: &[ipnet::IpNet]) -> String {
     // Some proxies add their own X-Forwarded-For line rather than extending the client's, and
     // the client's line comes first: all lines in order, or the walk from the right would start
     // at the client's. A line that is not text stops the walk there, like any other garbage.
-    let lines: Vec<&str> = request.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("?")).collect();
+    let lines: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("?")).collect();
     let forwarded = (!lines.is_empty()).then(|| lines.join(","));
     crate::server::proxy::client_address(peer, forwarded.as_deref(), trusted)
 }
@@ -60,7 +61,12 @@ fn bearer(request: &Request) -> Option<String> {
     None
 }
 
-pub async fn resolve_viewer(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+pub async fn resolve_viewer(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let ip = request.extensions().get::<super::routes::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
     let token = bearer(&request);
     match find_viewer(&state, &session, token, &ip).await {
@@ -72,13 +78,20 @@ pub async fn resolve_viewer(State(state): State<AppState>, session: Session, mut
     }
 }
 
-async fn find_viewer(state: &AppState, session: &Session, token: Option<String>, ip: &str) -> Result<Option<Viewer>, AppError> {
+async fn find_viewer(
+    state: &AppState,
+    session: &Session,
+    token: Option<String>,
+    ip: &str,
+) -> Result<Option<Viewer>, AppError> {
     if let Some(token) = token {
         let Ok(claims) = state.tokens.verify_access(&token) else { return Ok(None) };
         let active = service::active_session(state, claims.sid, ip).await?;
-        return Ok(active
-            .filter(|s| s.user_id == claims.sub)
-            .map(|s| Viewer { user_id: s.user_id, session_id: s.id, via: AuthVia::Bearer }));
+        return Ok(active.filter(|s| s.user_id == claims.sub).map(|s| Viewer {
+            user_id: s.user_id,
+            session_id: s.id,
+            via: AuthVia::Bearer,
+        }));
     }
     let session_id = match session.get::<Uuid>(SESSION_KEY).await {
         Ok(Some(id)) => id,

@@ -56,7 +56,13 @@ async fn on_worker<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static)
 }
 
 /// argon2 into `out`, in this thread's reused memory.
-fn derive(argon: &Argon2<'_>, params: &Params, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
+fn derive(
+    argon: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
     BLOCKS.with(|cell| {
         let mut blocks = cell.borrow_mut();
         let needed = params.block_count();
@@ -89,13 +95,16 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 /// outputs in constant time (`Output`'s equality is).
 fn matches(password: &[u8], stored: &PasswordHash<'_>) -> bool {
     let (Some(salt), Some(expected)) = (stored.salt, stored.hash) else { return false };
-    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(stored.algorithm), Params::try_from(stored)) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(stored.algorithm), Params::try_from(stored)) else {
+        return false;
+    };
     let version = stored.version.and_then(|v| Version::try_from(v).ok()).unwrap_or_default();
     let mut salt_bytes = [0u8; 64];
     let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
     let argon = Argon2::new(algorithm, version, params.clone());
     let mut out = vec![0u8; expected.len()];
-    derive(&argon, &params, password, salt, &mut out).is_ok() && Output::new(&out).is_ok_and(|actual| actual == expected)
+    derive(&argon, &params, password, salt, &mut out).is_ok()
+        && Output::new(&out).is_ok_and(|actual| actual == expected)
 }
 
 fn hash_now(password: &str) -> Result<String, AppError> {
@@ -149,7 +158,10 @@ mod tests {
         assert!(!verify("older passwort".into(), Some(stored)).await.unwrap());
         let ours = hash(Password::parse("older password").unwrap()).await.unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(argon2::password_hash::PasswordVerifier::verify_password(&Argon2::default(), b"older password", &parsed).is_ok());
+        assert!(
+            argon2::password_hash::PasswordVerifier::verify_password(&Argon2::default(), b"older password", &parsed)
+                .is_ok()
+        );
     }
 
     #[tokio::test]

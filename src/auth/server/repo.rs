@@ -21,7 +21,12 @@ pub async fn find_users(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<u
 }
 
 /// Users whose username starts with `prefix` (already lower-case), alphabetically.
-pub async fn search_users(db: &impl ConnectionTrait, prefix: &str, exclude: Uuid, limit: u64) -> Result<Vec<user::Model>, DbErr> {
+pub async fn search_users(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    exclude: Uuid,
+    limit: u64,
+) -> Result<Vec<user::Model>, DbErr> {
     use sea_orm::QuerySelect;
     use sea_orm::sea_query::{ExprTrait, LikeExpr};
     // LIKE wildcards in the query match literally (`_` is also a username character).
@@ -62,7 +67,10 @@ pub async fn find_session_by_refresh(db: &impl ConnectionTrait, hash: &str) -> R
     session::Entity::find().filter(session::Column::RefreshTokenHash.eq(hash)).one(db).await
 }
 
-pub async fn find_used_refresh(db: &impl ConnectionTrait, hash: &str) -> Result<Option<used_refresh_token::Model>, DbErr> {
+pub async fn find_used_refresh(
+    db: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<used_refresh_token::Model>, DbErr> {
     used_refresh_token::Entity::find_by_id(hash.to_owned()).one(db).await
 }
 
@@ -143,7 +151,11 @@ pub async fn revoke_session(db: &impl ConnectionTrait, id: Uuid, now: DateTime<U
 }
 
 /// Revokes every live session of a user; returns the ids revoked.
-pub async fn revoke_all_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Vec<Uuid>, DbErr> {
+pub async fn revoke_all_sessions(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbErr> {
     let live = session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::RevokedAt.is_null())

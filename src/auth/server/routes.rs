@@ -32,7 +32,10 @@ pub fn routes() -> Vec<ApiRoute> {
 /// Create an account.
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = UserResponse), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn register(State(state): State<AppState>, ApiJson(req): ApiJson<RegisterRequest>) -> Result<(StatusCode, Json<UserResponse>), AppError> {
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<UserResponse>), AppError> {
     let user = service::register(&state, req).await?;
     Ok((StatusCode::CREATED, Json(UserResponse { user })))
 }
@@ -58,7 +61,10 @@ pub async fn login(
 /// Exchange a refresh token for new tokens; the old refresh token stops working.
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn refresh(State(state): State<AppState>, ApiJson(req): ApiJson<RefreshRequest>) -> Result<Json<TokenResponse>, AppError> {
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
     Ok(Json(service::refresh(&state, req).await?))
 }
 
@@ -88,7 +94,11 @@ pub async fn list_sessions(State(state): State<AppState>, viewer: Viewer) -> Res
 /// Sign out one of the caller's devices.
 #[utoipa::path(delete, path = "/api/sessions/{id}", tag = "auth", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke_session(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
     service::revoke_session(&state, viewer.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -103,7 +113,11 @@ pub async fn get_me(State(state): State<AppState>, viewer: Viewer) -> Result<Jso
 /// Change the caller's display name or avatar.
 #[utoipa::path(patch, path = "/api/users/me", tag = "users", request_body = UpdateMeRequest,
     responses((status = 200, body = UserResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn update_me(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<UpdateMeRequest>) -> Result<Json<UserResponse>, AppError> {
+pub async fn update_me(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<UpdateMeRequest>,
+) -> Result<Json<UserResponse>, AppError> {
     Ok(Json(UserResponse { user: service::update_me(&state, viewer.user_id, req).await? }))
 }
 
@@ -120,7 +134,11 @@ pub struct SearchQuery {
 /// Find people by the start of their username.
 #[utoipa::path(get, path = "/api/users/search", tag = "users", params(SearchQuery),
     responses((status = 200, body = UsersResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn search_users(State(state): State<AppState>, viewer: Viewer, ApiQuery(q): ApiQuery<SearchQuery>) -> Result<Json<UsersResponse>, AppError> {
+pub async fn search_users(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<UsersResponse>, AppError> {
     let users = service::search_users(&state, viewer.user_id, &q.q, q.limit.unwrap_or(20)).await?;
     Ok(Json(UsersResponse { users }))
 }
@@ -128,7 +146,11 @@ pub async fn search_users(State(state): State<AppState>, viewer: Viewer, ApiQuer
 /// One person's public profile; presence shows only to their contacts and chat partners.
 #[utoipa::path(get, path = "/api/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_user(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<UserResponse>, AppError> {
+pub async fn get_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<UserResponse>, AppError> {
     Ok(Json(UserResponse { user: service::get_user(&state, viewer.user_id, id).await? }))
 }
 
@@ -136,9 +158,12 @@ pub async fn get_user(State(state): State<AppState>, viewer: Viewer, ApiPath(id)
 #[derive(Clone)]
 pub struct ClientIp(pub String);
 
-pub async fn attach_client_ip(State(state): State<AppState>, mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+pub async fn attach_client_ip(
+    State(state): State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let ip = client_ip(&request, &state.settings.trusted_proxies);
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await
 }
-

@@ -73,7 +73,11 @@ fn username_taken() -> AppError {
 }
 
 /// Signs in: a new session (device) with a refresh token, and an access token for it.
-pub async fn login(state: &AppState, req: LoginRequest, client: &ClientInfo) -> Result<(LoginResponse, Uuid), AppError> {
+pub async fn login(
+    state: &AppState,
+    req: LoginRequest,
+    client: &ClientInfo,
+) -> Result<(LoginResponse, Uuid), AppError> {
     let account = req.username.trim().to_ascii_lowercase();
     state.login_throttle.check(&account, &client.ip).await?;
     let found = repo::find_user_by_key(&state.db, &account).await?;
@@ -137,7 +141,15 @@ pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenRespo
     // The transaction opens with its conditional write, so on SQLite it takes the write lock
     // at once instead of failing to upgrade a read snapshot when another request wrote first.
     let txn = crate::server::db::begin_write(&state.db).await?;
-    let rotated = repo::rotate_refresh(&txn, current.id, &old_hash, &tokens::hash_token(&new_token), now, now + session_ttl(state)).await?;
+    let rotated = repo::rotate_refresh(
+        &txn,
+        current.id,
+        &old_hash,
+        &tokens::hash_token(&new_token),
+        now,
+        now + session_ttl(state),
+    )
+    .await?;
     txn.commit().await?;
     if !rotated {
         // Another request rotated this token a moment ago: the same token was used twice.
@@ -236,7 +248,12 @@ pub async fn users_by_ids(state: &AppState, ids: &[Uuid]) -> Result<std::collect
 }
 
 /// Stores a presence status (and last seen, when going offline).
-pub async fn set_presence(state: &AppState, user_id: Uuid, status: &str, last_seen: Option<chrono::DateTime<Utc>>) -> Result<User, AppError> {
+pub async fn set_presence(
+    state: &AppState,
+    user_id: Uuid,
+    status: &str,
+    last_seen: Option<chrono::DateTime<Utc>>,
+) -> Result<User, AppError> {
     let current = repo::find_user(&state.db, user_id).await?.ok_or_else(AppError::not_found)?;
     let mut model = current.into_active_model();
     model.status = Set(status.to_owned());

@@ -40,11 +40,7 @@ fn expiry(record: &Record) -> DateTime<Utc> {
 
 fn active_model(record: &Record) -> session_store::Result<web_session::ActiveModel> {
     let data = serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-    Ok(web_session::ActiveModel {
-        id: Set(record.id.to_string()),
-        data: Set(data),
-        expires_at: Set(expiry(record)),
-    })
+    Ok(web_session::ActiveModel { id: Set(record.id.to_string()), data: Set(data), expires_at: Set(expiry(record)) })
 }
 
 #[async_trait]
@@ -52,10 +48,8 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // Ids are 128 random bits; on the astronomically unlikely collision, draw again.
         for _ in 0..3 {
-            let existing = web_session::Entity::find_by_id(record.id.to_string())
-                .one(&self.db)
-                .await
-                .map_err(backend)?;
+            let existing =
+                web_session::Entity::find_by_id(record.id.to_string()).one(&self.db).await.map_err(backend)?;
             if existing.is_none() {
                 web_session::Entity::insert(active_model(record)?).exec(&self.db).await.map_err(backend)?;
                 return Ok(());
@@ -84,8 +78,7 @@ impl SessionStore for DbSessionStore {
             .one(&self.db)
             .await
             .map_err(backend)?;
-        row.map(|r| serde_json::from_str(&r.data).map_err(|e| session_store::Error::Decode(e.to_string())))
-            .transpose()
+        row.map(|r| serde_json::from_str(&r.data).map_err(|e| session_store::Error::Decode(e.to_string()))).transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

@@ -14,7 +14,12 @@ async fn state() -> AppState {
 }
 
 async fn signed_in(state: &AppState) -> String {
-    let register = RegisterRequest { username: "carol".into(), password: "password123".into(), password_confirm: None, display_name: None };
+    let register = RegisterRequest {
+        username: "carol".into(),
+        password: "password123".into(),
+        password_confirm: None,
+        display_name: None,
+    };
     service::register(state, register).await.unwrap();
     let client = service::ClientInfo { ip: "10.0.0.1".into(), user_agent: None };
     let login = LoginRequest { username: "carol".into(), password: "password123".into(), device_name: None };

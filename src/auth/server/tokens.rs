@@ -123,7 +123,10 @@ mod tests {
         let now = jsonwebtoken::get_current_timestamp();
         let payload = format!(
             r#"{{"sub":"{}","sid":"{}","typ":"access","iss":"parlor","iat":{now},"nbf":{now},"exp":{},"jti":"{}"}}"#,
-            Uuid::now_v7(), Uuid::now_v7(), now + 900, Uuid::now_v7()
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            now + 900,
+            Uuid::now_v7()
         );
         let token = format!("{}.{}.", b64(r#"{"alg":"none","typ":"JWT"}"#), b64(&payload));
         assert!(keys().verify_access(&token).is_err());
@@ -134,8 +137,14 @@ mod tests {
         let keys = keys();
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
-            sub: Uuid::now_v7(), sid: Uuid::now_v7(), typ: ACCESS.into(), iss: ISSUER.into(),
-            iat: now - 1000, nbf: now - 1000, exp: now - 100, jti: Uuid::now_v7(),
+            sub: Uuid::now_v7(),
+            sid: Uuid::now_v7(),
+            typ: ACCESS.into(),
+            iss: ISSUER.into(),
+            iat: now - 1000,
+            nbf: now - 1000,
+            exp: now - 100,
+            jti: Uuid::now_v7(),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
         assert!(keys.verify_access(&token).is_err());
@@ -146,8 +155,14 @@ mod tests {
         let keys = keys();
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
-            sub: Uuid::now_v7(), sid: Uuid::now_v7(), typ: "refresh".into(), iss: ISSUER.into(),
-            iat: now, nbf: now, exp: now + 100, jti: Uuid::now_v7(),
+            sub: Uuid::now_v7(),
+            sid: Uuid::now_v7(),
+            typ: "refresh".into(),
+            iss: ISSUER.into(),
+            iat: now,
+            nbf: now,
+            exp: now + 100,
+            jti: Uuid::now_v7(),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
         assert!(keys.verify_access(&token).is_err());

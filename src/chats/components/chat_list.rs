@@ -19,7 +19,13 @@ pub fn ChatList() -> Element {
     let me = store.me.read().id;
     let current = *store.open_chat.read();
     let needle = filter().to_lowercase();
-    let chats: Vec<_> = store.chats.read().iter().filter(|c| needle.is_empty() || c.title(me).to_lowercase().contains(&needle)).cloned().collect();
+    let chats: Vec<_> = store
+        .chats
+        .read()
+        .iter()
+        .filter(|c| needle.is_empty() || c.title(me).to_lowercase().contains(&needle))
+        .cloned()
+        .collect();
     let total = store.total_unread();
     let title = if total > 0 { format!("({total}) Parlor") } else { "Parlor".to_owned() };
     rsx! {

@@ -1,7 +1,9 @@
 //! Changing a group: its name and picture, who is in it and with which role, leaving and deleting.
 
 use super::repo;
-use super::service::{check_joiners, invalid_name, member_ids, membership, new_member, require_group, require_manager, role_of, view};
+use super::service::{
+    check_joiners, invalid_name, member_ids, membership, new_member, require_group, require_manager, role_of, view,
+};
 use crate::chats::model::*;
 use crate::error::AppError;
 use crate::realtime::model::ServerFrame;
@@ -91,8 +93,15 @@ pub async fn remove_member(state: &AppState, me: Uuid, id: Uuid, target: Uuid) -
     Ok(())
 }
 
-pub async fn change_role(state: &AppState, me: Uuid, id: Uuid, target: Uuid, req: UpdateMemberRequest) -> Result<(), AppError> {
-    let role = Role::parse(&req.role).ok_or_else(|| AppError::bad_request("invalid_role", "A role is owner, admin or member."))?;
+pub async fn change_role(
+    state: &AppState,
+    me: Uuid,
+    id: Uuid,
+    target: Uuid,
+    req: UpdateMemberRequest,
+) -> Result<(), AppError> {
+    let role = Role::parse(&req.role)
+        .ok_or_else(|| AppError::bad_request("invalid_role", "A role is owner, admin or member."))?;
     let (chat, member) = membership(state, id, me).await?;
     require_group(&chat)?;
     if role_of(&member) != Role::Owner {
@@ -112,7 +121,6 @@ pub async fn change_role(state: &AppState, me: Uuid, id: Uuid, target: Uuid, req
     }
     txn.commit().await?;
     announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await
-
 }
 
 /// Leaves a group. The owner hands ownership over first, unless they are the last one there.

@@ -5,7 +5,8 @@ use crate::server::entity::{chat, chat_member, message};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Statement,
 };
 use uuid::Uuid;
 
@@ -43,11 +44,12 @@ pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, D
     Ok(chat::Entity::find().filter(chat::Column::Slug.eq(slug)).count(db).await? > 0)
 }
 
-pub async fn find_membership(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid) -> Result<Option<chat_member::Model>, DbErr> {
-    chat_member::Entity::find_by_id((chat_id, user_id))
-        .filter(chat_member::Column::LeftAt.is_null())
-        .one(db)
-        .await
+pub async fn find_membership(
+    db: &impl ConnectionTrait,
+    chat_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<chat_member::Model>, DbErr> {
+    chat_member::Entity::find_by_id((chat_id, user_id)).filter(chat_member::Column::LeftAt.is_null()).one(db).await
 }
 
 /// Active members of the given chats, oldest first.
@@ -107,7 +109,12 @@ pub async fn last_message(db: &impl ConnectionTrait, chat: &chat::Model) -> Resu
 }
 
 /// Others' live messages after the member's read position.
-pub async fn count_unread(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, read_seq: i64) -> Result<u64, DbErr> {
+pub async fn count_unread(
+    db: &impl ConnectionTrait,
+    chat_id: Uuid,
+    user_id: Uuid,
+    read_seq: i64,
+) -> Result<u64, DbErr> {
     message::Entity::find()
         .filter(message::Column::ChatId.eq(chat_id))
         .filter(message::Column::Seq.gt(read_seq))
@@ -142,7 +149,13 @@ pub async fn set_muted(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, 
 }
 
 /// Moves read (and with it delivered) positions forward, never back.
-pub async fn advance_read(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, seq: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn advance_read(
+    db: &impl ConnectionTrait,
+    chat_id: Uuid,
+    user_id: Uuid,
+    seq: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = chat_member::Entity::update_many()
         .col_expr(chat_member::Column::LastReadSeq, Expr::value(seq))
         .col_expr(chat_member::Column::LastReadAt, Expr::value(now))
@@ -155,7 +168,13 @@ pub async fn advance_read(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uui
     Ok(result.rows_affected > 0)
 }
 
-pub async fn advance_delivered(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, seq: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn advance_delivered(
+    db: &impl ConnectionTrait,
+    chat_id: Uuid,
+    user_id: Uuid,
+    seq: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = chat_member::Entity::update_many()
         .col_expr(chat_member::Column::LastDeliveredSeq, Expr::value(seq))
         .col_expr(chat_member::Column::LastDeliveredAt, Expr::value(now))
@@ -178,7 +197,11 @@ const MARKS_PER_STATEMENT: usize = 500;
 /// Moves many (user, chat, seq) delivered positions forward, current members only, with one
 /// `UPDATE … FROM (VALUES …)` per 500 marks instead of one statement each; returns the rows
 /// that moved.
-pub async fn advance_delivered_many(db: &impl ConnectionTrait, marks: &[(Uuid, Uuid, i64)], now: DateTime<Utc>) -> Result<Vec<chat_member::Model>, DbErr> {
+pub async fn advance_delivered_many(
+    db: &impl ConnectionTrait,
+    marks: &[(Uuid, Uuid, i64)],
+    now: DateTime<Utc>,
+) -> Result<Vec<chat_member::Model>, DbErr> {
     let backend = db.get_database_backend();
     let mut moved = Vec::new();
     for chunk in marks.chunks(MARKS_PER_STATEMENT) {
@@ -208,7 +231,12 @@ pub async fn advance_delivered_many(db: &impl ConnectionTrait, marks: &[(Uuid, U
     Ok(moved)
 }
 
-pub async fn mark_left(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn mark_left(
+    db: &impl ConnectionTrait,
+    chat_id: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     chat_member::Entity::update_many()
         .col_expr(chat_member::Column::LeftAt, Expr::value(now))
         .filter(chat_member::Column::ChatId.eq(chat_id))

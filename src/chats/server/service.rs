@@ -15,7 +15,11 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 /// The chat and the caller's membership; a chat the caller is not in does not exist for them.
-pub async fn membership(state: &AppState, chat_id: Uuid, user_id: Uuid) -> Result<(chat::Model, chat_member::Model), AppError> {
+pub async fn membership(
+    state: &AppState,
+    chat_id: Uuid,
+    user_id: Uuid,
+) -> Result<(chat::Model, chat_member::Model), AppError> {
     let chat = repo::find_chat(&state.db, chat_id).await?.ok_or_else(AppError::not_found)?;
     let member = repo::find_membership(&state.db, chat_id, user_id).await?.ok_or_else(AppError::not_found)?;
     Ok((chat, member))
@@ -35,7 +39,11 @@ pub(super) fn require_group(chat: &chat::Model) -> Result<(), AppError> {
 }
 
 pub(super) fn require_manager(member: &chat_member::Model) -> Result<(), AppError> {
-    if role_of(member).manages() { Ok(()) } else { Err(AppError::forbidden("forbidden", "Only the group's owner and admins can do that.")) }
+    if role_of(member).manages() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("forbidden", "Only the group's owner and admins can do that."))
+    }
 }
 
 fn direct_key(a: Uuid, b: Uuid) -> String {
@@ -73,19 +81,22 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
     }
     let now = Utc::now();
     let txn = crate::server::db::begin_write(&state.db).await?;
-    let created = repo::create_chat(&txn, chat::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set("direct".to_owned()),
-        name: Set(None),
-        slug: Set(None),
-        direct_key: Set(Some(key.clone())),
-        avatar_media_id: Set(None),
-        owner_id: Set(None),
-        last_seq: Set(0),
-        last_activity_at: Set(now),
-        created_at: Set(now),
-        deleted_at: Set(None),
-    })
+    let created = repo::create_chat(
+        &txn,
+        chat::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            kind: Set("direct".to_owned()),
+            name: Set(None),
+            slug: Set(None),
+            direct_key: Set(Some(key.clone())),
+            avatar_media_id: Set(None),
+            owner_id: Set(None),
+            last_seq: Set(0),
+            last_activity_at: Set(now),
+            created_at: Set(now),
+            deleted_at: Set(None),
+        },
+    )
     .await;
     let chat = match created {
         Ok(chat) => chat,
@@ -130,7 +141,10 @@ pub(super) async fn check_joiners(state: &AppState, users: &[Uuid]) -> Result<()
     for user in users {
         if repo::count_groups_of(&state.db, *user).await? >= MAX_GROUPS_PER_USER {
             let name = found.get(user).map(|u| u.display_name.clone()).unwrap_or_default();
-            return Err(AppError::conflict("too_many_groups", format!("{name} is already in {MAX_GROUPS_PER_USER} groups, the most allowed.")));
+            return Err(AppError::conflict(
+                "too_many_groups",
+                format!("{name} is already in {MAX_GROUPS_PER_USER} groups, the most allowed."),
+            ));
         }
     }
     Ok(())
@@ -141,7 +155,10 @@ pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -
     let mut seen = HashSet::from([me]);
     let others: Vec<Uuid> = req.participant_ids.into_iter().filter(|id| seen.insert(*id)).collect();
     if others.len() + 1 > MAX_GROUP_MEMBERS {
-        return Err(AppError::bad_request("too_many_members", format!("Groups have at most {MAX_GROUP_MEMBERS} members.")));
+        return Err(AppError::bad_request(
+            "too_many_members",
+            format!("Groups have at most {MAX_GROUP_MEMBERS} members."),
+        ));
     }
     let mut everyone = vec![me];
     everyone.extend(&others);
@@ -149,19 +166,22 @@ pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -
     let slug = free_slug(state, &name).await?;
     let now = Utc::now();
     let txn = crate::server::db::begin_write(&state.db).await?;
-    let chat = repo::create_chat(&txn, chat::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set("group".to_owned()),
-        name: Set(Some(name.as_str().to_owned())),
-        slug: Set(Some(slug)),
-        direct_key: Set(None),
-        avatar_media_id: Set(None),
-        owner_id: Set(Some(me)),
-        last_seq: Set(0),
-        last_activity_at: Set(now),
-        created_at: Set(now),
-        deleted_at: Set(None),
-    })
+    let chat = repo::create_chat(
+        &txn,
+        chat::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            kind: Set("group".to_owned()),
+            name: Set(Some(name.as_str().to_owned())),
+            slug: Set(Some(slug)),
+            direct_key: Set(None),
+            avatar_media_id: Set(None),
+            owner_id: Set(Some(me)),
+            last_seq: Set(0),
+            last_activity_at: Set(now),
+            created_at: Set(now),
+            deleted_at: Set(None),
+        },
+    )
     .await?;
     repo::upsert_member(&txn, new_member(chat.id, me, Role::Owner)).await?;
     for user in &others {
@@ -220,7 +240,13 @@ pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_mem
 }
 
 /// `view` with the member's presence rule already worked out (the chat list shares one).
-async fn view_with(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool, filter: &PresenceFilter) -> Result<Chat, AppError> {
+async fn view_with(
+    state: &AppState,
+    me: Uuid,
+    chat: chat::Model,
+    with_members: bool,
+    filter: &PresenceFilter,
+) -> Result<Chat, AppError> {
     let members = repo::list_members(&state.db, &[chat.id]).await?;
     let mine = members.iter().find(|m| m.user_id == me);
     let (my_read, muted) = (mine.map_or(0, |m| m.last_read_seq), mine.is_some_and(|m| m.muted));
@@ -296,14 +322,23 @@ pub async fn mark_read(state: &AppState, me: Uuid, id: Uuid, seq: i64) -> Result
 }
 
 /// A sender has read their own message: moves their positions to `seq` inside the send transaction.
-pub async fn mark_sent_read(db: &impl sea_orm::ConnectionTrait, chat_id: Uuid, me: Uuid, seq: i64, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+pub async fn mark_sent_read(
+    db: &impl sea_orm::ConnectionTrait,
+    chat_id: Uuid,
+    me: Uuid,
+    seq: i64,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
     repo::advance_read(db, chat_id, me, seq, now).await?;
     Ok(())
 }
 
 /// Moves several delivered positions forward (seq per (user, chat));
 /// returns the memberships that moved. Members who have left are not touched.
-pub async fn advance_deliveries(state: &AppState, marks: &[(Uuid, Uuid, i64)]) -> Result<Vec<chat_member::Model>, AppError> {
+pub async fn advance_deliveries(
+    state: &AppState,
+    marks: &[(Uuid, Uuid, i64)],
+) -> Result<Vec<chat_member::Model>, AppError> {
     // No surrounding transaction: each statement of up to 500 marks commits on its own, so
     // sends waiting for SQLite's write lock get it between them instead of after all of them.
     // Marks only move forward, so writing a few of them twice after a failure is harmless.
@@ -326,9 +361,9 @@ pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<chat_member:
 /// Everyone who shares at least one chat with the user (the user excluded).
 pub async fn people_sharing_chats(state: &AppState, me: Uuid) -> Result<Vec<Uuid>, AppError> {
     let chat_ids: Vec<Uuid> = repo::list_chats_of(&state.db, me).await?.into_iter().map(|c| c.id).collect();
-    let mut people: Vec<Uuid> = repo::list_members(&state.db, &chat_ids).await?.into_iter().map(|m| m.user_id).filter(|u| *u != me).collect();
+    let mut people: Vec<Uuid> =
+        repo::list_members(&state.db, &chat_ids).await?.into_iter().map(|m| m.user_id).filter(|u| *u != me).collect();
     people.sort_unstable();
     people.dedup();
     Ok(people)
 }
-

@@ -5,7 +5,9 @@
 use crate::server::entity::{contact, contact_request_log};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 
 pub const PENDING: &str = "pending";
@@ -17,7 +19,13 @@ pub fn pair_key(a: Uuid, b: Uuid) -> (Uuid, Uuid) {
     if a < b { (a, b) } else { (b, a) }
 }
 
-pub async fn create_request(db: &impl ConnectionTrait, from: Uuid, to: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<contact::Model, DbErr> {
+pub async fn create_request(
+    db: &impl ConnectionTrait,
+    from: Uuid,
+    to: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<contact::Model, DbErr> {
     let (low, high) = pair_key(from, to);
     contact::ActiveModel {
         user_id: Set(low),
@@ -32,7 +40,12 @@ pub async fn create_request(db: &impl ConnectionTrait, from: Uuid, to: Uuid, id:
     .await
 }
 
-pub async fn create_block(db: &impl ConnectionTrait, blocker: Uuid, blocked: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn create_block(
+    db: &impl ConnectionTrait,
+    blocker: Uuid,
+    blocked: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     contact::ActiveModel {
         user_id: Set(blocker),
         contact_id: Set(blocked),
@@ -48,7 +61,9 @@ pub async fn create_block(db: &impl ConnectionTrait, blocker: Uuid, blocked: Uui
 }
 
 pub async fn log_request(db: &impl ConnectionTrait, sender: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
-    contact_request_log::ActiveModel { id: Set(Uuid::now_v7()), sender_id: Set(sender), created_at: Set(now) }.insert(db).await?;
+    contact_request_log::ActiveModel { id: Set(Uuid::now_v7()), sender_id: Set(sender), created_at: Set(now) }
+        .insert(db)
+        .await?;
     Ok(())
 }
 
@@ -71,7 +86,11 @@ pub async fn find_pending_request(db: &impl ConnectionTrait, id: Uuid) -> Result
         .await
 }
 
-pub async fn find_block(db: &impl ConnectionTrait, blocker: Uuid, blocked: Uuid) -> Result<Option<contact::Model>, DbErr> {
+pub async fn find_block(
+    db: &impl ConnectionTrait,
+    blocker: Uuid,
+    blocked: Uuid,
+) -> Result<Option<contact::Model>, DbErr> {
     Ok(contact::Entity::find_by_id((blocker, blocked)).one(db).await?.filter(|row| row.status == BLOCKED))
 }
 
@@ -85,7 +104,11 @@ pub async fn list_rows_of(db: &impl ConnectionTrait, user: Uuid) -> Result<Vec<c
 }
 
 /// Requests the user sent since `since`, and when the oldest of them was sent.
-pub async fn requests_sent_since(db: &impl ConnectionTrait, sender: Uuid, since: DateTime<Utc>) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+pub async fn requests_sent_since(
+    db: &impl ConnectionTrait,
+    sender: Uuid,
+    since: DateTime<Utc>,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
     let window = contact_request_log::Entity::find()
         .filter(contact_request_log::Column::SenderId.eq(sender))
         .filter(contact_request_log::Column::CreatedAt.gt(since));
@@ -94,7 +117,11 @@ pub async fn requests_sent_since(db: &impl ConnectionTrait, sender: Uuid, since:
     Ok((count, oldest))
 }
 
-pub async fn accept(db: &impl ConnectionTrait, row: contact::Model, now: DateTime<Utc>) -> Result<contact::Model, DbErr> {
+pub async fn accept(
+    db: &impl ConnectionTrait,
+    row: contact::Model,
+    now: DateTime<Utc>,
+) -> Result<contact::Model, DbErr> {
     let mut model: contact::ActiveModel = row.into();
     model.status = Set(ACCEPTED.to_owned());
     model.accepted_at = Set(Some(now));

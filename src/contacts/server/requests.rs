@@ -18,7 +18,12 @@ async fn recipient(state: &AppState, req: &SendContactRequest) -> Result<Uuid, A
     let found = match (req.user_id, req.username.as_deref()) {
         (Some(id), None) => users_by_ids(state, &[id]).await?.contains_key(&id).then_some(id),
         (None, Some(name)) => user_id_by_username(state, name).await?,
-        _ => return Err(AppError::bad_request("invalid_body", "Name the person by userId or by username (one of them).")),
+        _ => {
+            return Err(AppError::bad_request(
+                "invalid_body",
+                "Name the person by userId or by username (one of them).",
+            ));
+        }
     };
     found.ok_or_else(user_not_found)
 }
@@ -30,7 +35,9 @@ pub async fn send(state: &AppState, me: Uuid, req: SendContactRequest) -> Result
         return Err(AppError::bad_request("invalid_contact", "You cannot send a contact request to yourself."));
     }
     match block_between(state, me, other).await? {
-        Some(Block::ByMe) => return Err(AppError::forbidden("you_blocked", "You blocked this person. Unblock them to add them.")),
+        Some(Block::ByMe) => {
+            return Err(AppError::forbidden("you_blocked", "You blocked this person. Unblock them to add them."));
+        }
         Some(Block::ByThem) => return Err(AppError::forbidden("blocked", "You can't add this person.")),
         None => {}
     }
@@ -81,7 +88,11 @@ async fn check_daily_limit(state: &AppState, me: Uuid) -> Result<(), AppError> {
     let hours = (wait + 3599) / 3600;
     Err(AppError {
         retry_after: Some(u64::try_from(wait).unwrap_or(1)),
-        ..AppError::new(429, "contact_request_limit", format!("You can send {MAX_REQUESTS_PER_DAY} contact requests a day. Try again in {hours} h."))
+        ..AppError::new(
+            429,
+            "contact_request_limit",
+            format!("You can send {MAX_REQUESTS_PER_DAY} contact requests a day. Try again in {hours} h."),
+        )
     })
 }
 

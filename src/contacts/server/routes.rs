@@ -36,7 +36,11 @@ pub async fn list_contacts(State(state): State<AppState>, viewer: Viewer) -> Res
 #[utoipa::path(post, path = "/api/contacts/requests", tag = "contacts", request_body = SendContactRequest,
     responses((status = 201, body = ContactRequestResponse), (status = 200, body = ContactRequestResponse), (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn send_request(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<SendContactRequest>) -> Result<(StatusCode, Json<ContactRequestResponse>), AppError> {
+pub async fn send_request(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<SendContactRequest>,
+) -> Result<(StatusCode, Json<ContactRequestResponse>), AppError> {
     let (created, request) = requests::send(&state, viewer.user_id, req).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(ContactRequestResponse { request })))
@@ -45,21 +49,33 @@ pub async fn send_request(State(state): State<AppState>, viewer: Viewer, ApiJson
 /// Accept a request sent to the caller.
 #[utoipa::path(post, path = "/api/contacts/requests/{id}/accept", tag = "contacts", params(("id" = Uuid, Path)),
     responses((status = 200, body = ContactRequestResponse), (status = 404, body = ErrorBody)))]
-pub async fn accept_request(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ContactRequestResponse>, AppError> {
+pub async fn accept_request(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ContactRequestResponse>, AppError> {
     Ok(Json(ContactRequestResponse { request: requests::accept(&state, viewer.user_id, id).await? }))
 }
 
 /// Decline a request sent to the caller.
 #[utoipa::path(post, path = "/api/contacts/requests/{id}/decline", tag = "contacts", params(("id" = Uuid, Path)),
     responses((status = 200, body = ContactRequestResponse), (status = 404, body = ErrorBody)))]
-pub async fn decline_request(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ContactRequestResponse>, AppError> {
+pub async fn decline_request(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ContactRequestResponse>, AppError> {
     Ok(Json(ContactRequestResponse { request: requests::decline(&state, viewer.user_id, id).await? }))
 }
 
 /// Remove a contact, or cancel a pending request with that person.
 #[utoipa::path(delete, path = "/api/contacts/{user_id}", tag = "contacts", params(("user_id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove_contact(State(state): State<AppState>, viewer: Viewer, ApiPath(user_id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
+pub async fn remove_contact(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
     requests::remove(&state, viewer.user_id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -68,7 +84,11 @@ pub async fn remove_contact(State(state): State<AppState>, viewer: Viewer, ApiPa
 /// contact or see your presence. They are not told.
 #[utoipa::path(post, path = "/api/blocks/{user_id}", tag = "contacts", params(("user_id" = Uuid, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn block_user(State(state): State<AppState>, viewer: Viewer, ApiPath(user_id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
+pub async fn block_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
     blocks::block(&state, viewer.user_id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -76,7 +96,11 @@ pub async fn block_user(State(state): State<AppState>, viewer: Viewer, ApiPath(u
 /// Unblock someone.
 #[utoipa::path(delete, path = "/api/blocks/{user_id}", tag = "contacts", params(("user_id" = Uuid, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn unblock_user(State(state): State<AppState>, viewer: Viewer, ApiPath(user_id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
+pub async fn unblock_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
     blocks::unblock(&state, viewer.user_id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

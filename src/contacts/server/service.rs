@@ -87,7 +87,9 @@ pub async fn block_between(state: &AppState, me: Uuid, other: Uuid) -> Result<Op
 /// Refuses a message or a direct chat between two people when either blocked the other.
 pub async fn ensure_can_message(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
     match block_between(state, me, other).await? {
-        Some(Block::ByMe) => Err(AppError::forbidden("you_blocked", "You blocked this person. Unblock them to send messages.")),
+        Some(Block::ByMe) => {
+            Err(AppError::forbidden("you_blocked", "You blocked this person. Unblock them to send messages."))
+        }
         Some(Block::ByThem) => Err(AppError::forbidden("blocked", "You can't message this person.")),
         None => Ok(()),
     }
@@ -115,11 +117,19 @@ pub async fn list(state: &AppState, me: Uuid) -> Result<ContactsResponse, AppErr
     for row in shown {
         let Some(other) = person(other_side(row, me)) else { continue };
         match row.status.as_str() {
-            ACCEPTED => book.contacts.push(Contact { user: other, status: ACCEPTED.to_owned(), since: row.accepted_at.unwrap_or(row.created_at) }),
+            ACCEPTED => book.contacts.push(Contact {
+                user: other,
+                status: ACCEPTED.to_owned(),
+                since: row.accepted_at.unwrap_or(row.created_at),
+            }),
             BLOCKED => book.blocked.push(BlockedUser { user: other, since: row.created_at }),
             PENDING => {
                 let Some(myself) = person(me) else { continue };
-                let (list, from, to) = if row.requested_by == me { (&mut book.outgoing, myself, other) } else { (&mut book.incoming, other, myself) };
+                let (list, from, to) = if row.requested_by == me {
+                    (&mut book.outgoing, myself, other)
+                } else {
+                    (&mut book.incoming, other, myself)
+                };
                 let Some(id) = row.request_id else { continue };
                 list.push(ContactRequest { id, from, to, status: PENDING.to_owned(), created_at: row.created_at });
             }

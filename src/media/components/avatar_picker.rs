@@ -13,7 +13,9 @@ pub fn AvatarPicker(name: String, url: Option<String>, label: String, on_uploade
         #[cfg(feature = "web")]
         {
             let (mut progress, mut error) = (progress, error);
-            let Some(file) = crate::media::components::attachments::files_of_input(&_e).into_iter().next() else { return };
+            let Some(file) = crate::media::components::attachments::files_of_input(&_e).into_iter().next() else {
+                return;
+            };
             error.set(None);
             progress.set(Some(0.0));
             spawn(async move {

@@ -156,7 +156,10 @@ fn decode_still<R: BufRead + Seek>(reader: R, format: ImageFormat) -> Result<Dyn
     image.apply_orientation(orientation);
     // 16-bit and float pictures become 8-bit: half the memory, and what browsers show anyway.
     Ok(match image {
-        DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) | DynamicImage::ImageLuma8(_) | DynamicImage::ImageLumaA8(_) => image,
+        DynamicImage::ImageRgb8(_)
+        | DynamicImage::ImageRgba8(_)
+        | DynamicImage::ImageLuma8(_)
+        | DynamicImage::ImageLumaA8(_) => image,
         other if other.color().has_alpha() => DynamicImage::ImageRgba8(other.to_rgba8()),
         other => DynamicImage::ImageRgb8(other.to_rgb8()),
     })
@@ -167,7 +170,11 @@ fn encode_original(image: &DynamicImage, format: ImageFormat) -> Result<Encoded,
     let mut bytes = Vec::new();
     let written = match format {
         ImageFormat::Jpeg => image.to_rgb8().write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, 90)),
-        ImageFormat::Png => image.write_with_encoder(PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, PngFilter::Adaptive)),
+        ImageFormat::Png => image.write_with_encoder(PngEncoder::new_with_quality(
+            &mut bytes,
+            CompressionType::Fast,
+            PngFilter::Adaptive,
+        )),
         // The WebP encoder is lossless only: exact, if larger than a lossy source.
         _ => DynamicImage::ImageRgba8(image.to_rgba8()).write_with_encoder(WebPEncoder::new_lossless(&mut bytes)),
     };
@@ -216,7 +223,10 @@ fn encode_variant(image: &DynamicImage) -> Result<Encoded, Rejection> {
             .map_err(|_| Rejection::Invalid)?;
         Ok(Encoded { bytes, mime: "image/png", ext: "png" })
     } else {
-        image.to_rgb8().write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, 82)).map_err(|_| Rejection::Invalid)?;
+        image
+            .to_rgb8()
+            .write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, 82))
+            .map_err(|_| Rejection::Invalid)?;
         Ok(Encoded { bytes, mime: "image/jpeg", ext: "jpg" })
     }
 }
@@ -272,7 +282,15 @@ mod tests {
         }
         // The thumbnail is the middle: of a strip red on the left, blue on the right, and green
         // in the middle, only green shows.
-        let strip = RgbImage::from_fn(900, 100, |x, _| if x < 400 { Rgb([255, 0, 0]) } else if x < 500 { Rgb([0, 255, 0]) } else { Rgb([0, 0, 255]) });
+        let strip = RgbImage::from_fn(900, 100, |x, _| {
+            if x < 400 {
+                Rgb([255, 0, 0])
+            } else if x < 500 {
+                Rgb([0, 255, 0])
+            } else {
+                Rgb([0, 0, 255])
+            }
+        });
         let square = square_thumbnail(&DynamicImage::ImageRgb8(strip)).to_rgb8();
         assert_eq!(square.dimensions(), (300, 300));
         for x in [5, 150, 294] {

@@ -56,8 +56,9 @@ pub async fn upload(
     if declared.is_some_and(|n| n > BODY_LIMIT) {
         return Err(service::refused(Rejection::TooBig));
     }
-    let mut multipart = multipart
-        .map_err(|_| AppError::bad_request("invalid_multipart", "Send the image as multipart/form-data in a field named file."))?;
+    let mut multipart = multipart.map_err(|_| {
+        AppError::bad_request("invalid_multipart", "Send the image as multipart/form-data in a field named file.")
+    })?;
     let temp = TempFile::new(&state.settings.data_dir).await?;
     let mut found = false;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
@@ -115,21 +116,33 @@ impl Drop for TempFile {
 /// The full image.
 #[utoipa::path(get, path = "/api/media/{id}", tag = "media", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/*"), (status = 404, body = ErrorBody)))]
-pub async fn original(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Response, AppError> {
+pub async fn original(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, AppError> {
     serve(&state, viewer, id, Variant::Original).await
 }
 
 /// The image fitted inside 800 × 800.
 #[utoipa::path(get, path = "/api/media/{id}/medium", tag = "media", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/*"), (status = 404, body = ErrorBody)))]
-pub async fn medium(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Response, AppError> {
+pub async fn medium(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, AppError> {
     serve(&state, viewer, id, Variant::Medium).await
 }
 
 /// The 300 × 300 thumbnail (also the avatar picture).
 #[utoipa::path(get, path = "/api/media/{id}/thumbnail", tag = "media", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/*"), (status = 404, body = ErrorBody)))]
-pub async fn thumbnail(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Response, AppError> {
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, AppError> {
     serve(&state, viewer, id, Variant::Thumbnail).await
 }
 

@@ -77,19 +77,22 @@ pub async fn store_upload(state: &AppState, me: Uuid, path: PathBuf) -> Result<M
         return Err(storage_down(e));
     }
     let [original_key, medium_key, thumbnail_key] = keys;
-    let model = repo::create(&state.db, media::ActiveModel {
-        id: Set(id),
-        uploader_id: Set(me),
-        message_id: Set(None),
-        mime: Set(mime.to_owned()),
-        size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
-        width: Set(i32::try_from(width).unwrap_or(0)),
-        height: Set(i32::try_from(height).unwrap_or(0)),
-        original_key: Set(original_key),
-        medium_key: Set(medium_key),
-        thumbnail_key: Set(thumbnail_key),
-        created_at: Set(Utc::now()),
-    })
+    let model = repo::create(
+        &state.db,
+        media::ActiveModel {
+            id: Set(id),
+            uploader_id: Set(me),
+            message_id: Set(None),
+            mime: Set(mime.to_owned()),
+            size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
+            width: Set(i32::try_from(width).unwrap_or(0)),
+            height: Set(i32::try_from(height).unwrap_or(0)),
+            original_key: Set(original_key),
+            medium_key: Set(medium_key),
+            thumbnail_key: Set(thumbnail_key),
+            created_at: Set(Utc::now()),
+        },
+    )
     .await?;
     Ok(to_media(&model))
 }
@@ -163,7 +166,10 @@ pub async fn check_attachable(state: &AppState, me: Uuid, ids: &[Uuid]) -> Resul
     let found = repo::find_many(&state.db, &ids).await?;
     let usable = found.iter().filter(|m| m.uploader_id == me && m.message_id.is_none()).count();
     if usable != ids.len() {
-        return Err(AppError::bad_request("invalid_media", "An image does not exist, is not yours, or was already sent."));
+        return Err(AppError::bad_request(
+            "invalid_media",
+            "An image does not exist, is not yours, or was already sent.",
+        ));
     }
     Ok(ids)
 }
@@ -203,7 +209,8 @@ pub async fn delete_for_message(state: &AppState, message_id: Uuid) -> Result<()
 }
 
 async fn forget(state: &AppState, m: media::Model) -> Result<(), AppError> {
-    let in_use = repo::is_user_avatar(&state.db, m.id).await? || !repo::avatar_of_chats(&state.db, m.id).await?.is_empty();
+    let in_use =
+        repo::is_user_avatar(&state.db, m.id).await? || !repo::avatar_of_chats(&state.db, m.id).await?.is_empty();
     if in_use {
         repo::detach(&state.db, m.id).await?;
         return Ok(());
@@ -229,7 +236,8 @@ pub async fn sweep_unsent(state: &AppState) -> Result<usize, AppError> {
     let before = Utc::now() - chrono::Duration::hours(24);
     let mut removed = 0;
     for m in repo::unsent_before(&state.db, before).await? {
-        let in_use = repo::is_user_avatar(&state.db, m.id).await? || !repo::avatar_of_chats(&state.db, m.id).await?.is_empty();
+        let in_use =
+            repo::is_user_avatar(&state.db, m.id).await? || !repo::avatar_of_chats(&state.db, m.id).await?.is_empty();
         if !in_use {
             forget(state, m).await?;
             removed += 1;

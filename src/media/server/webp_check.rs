@@ -63,7 +63,11 @@ mod tests {
 
     /// A lossy key frame's header claiming `width` × `height` (the picture data is junk).
     fn vp8(width: u16, height: u16) -> Vec<u8> {
-        chunk(b"VP8 ", &[[0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a].as_slice(), &width.to_le_bytes(), &height.to_le_bytes(), &[0; 6]].concat())
+        chunk(
+            b"VP8 ",
+            &[[0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a].as_slice(), &width.to_le_bytes(), &height.to_le_bytes(), &[0; 6]]
+                .concat(),
+        )
     }
 
     fn side(n: u32) -> [u8; 3] {
@@ -89,7 +93,9 @@ mod tests {
         assert_eq!(fits(&riff(&[vp8(16, 12)]), 16, 12), Ok(()));
         let still = riff(&[vp8x(8, 6, false), vp8(4000, 4000)]);
         assert_eq!(fits(&still, 8, 6), Err(Rejection::Invalid));
-        let frames = |second: Vec<u8>| riff(&[vp8x(8, 6, true), chunk(b"ANIM", &[0; 6]), anmf(8, 6, vp8(8, 6)), anmf(8, 6, second)]);
+        let frames = |second: Vec<u8>| {
+            riff(&[vp8x(8, 6, true), chunk(b"ANIM", &[0; 6]), anmf(8, 6, vp8(8, 6)), anmf(8, 6, second)])
+        };
         assert_eq!(fits(&frames(vp8(8, 6)), 8, 6), Ok(()));
         assert_eq!(fits(&frames(vp8(16383, 16383)), 8, 6), Err(Rejection::Invalid));
         // With an alpha chunk first, as image-webp's other path reads it.
@@ -103,8 +109,13 @@ mod tests {
 
     #[test]
     fn real_webp_files_pass_and_the_fuzz_find_is_refused() {
-        let process_bytes = |bytes: &[u8]| crate::media::server::process::process_reader(std::io::Cursor::new(bytes), bytes.len() as u64);
-        for real in [&include_bytes!("../../../fuzz/corpus/upload_sniff/lossy.webp")[..], include_bytes!("../../../fuzz/corpus/upload_sniff/animated.webp")] {
+        let process_bytes = |bytes: &[u8]| {
+            crate::media::server::process::process_reader(std::io::Cursor::new(bytes), bytes.len() as u64)
+        };
+        for real in [
+            &include_bytes!("../../../fuzz/corpus/upload_sniff/lossy.webp")[..],
+            include_bytes!("../../../fuzz/corpus/upload_sniff/animated.webp"),
+        ] {
             assert!(process_bytes(real).is_ok());
         }
         let found = include_bytes!("../../../fuzz/corpus/upload_sniff/regression-vp8-frame-larger-than-its-canvas");

@@ -1,11 +1,11 @@
 use crate::chats::store::{ChatStore, Draft, Pending};
-use crate::messages::api;
-use crate::realtime::model::ServerFrame;
 use crate::media::components::attachments::{self, Attachment, AttachmentTray};
 use crate::media::model::ACCEPTED_TYPES;
+use crate::messages::api;
 use crate::messages::model::MessageBody;
 use crate::realtime::client::{new_client_id, send_frame};
 use crate::realtime::model::ClientFrame;
+use crate::realtime::model::ServerFrame;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
@@ -60,11 +60,23 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 });
             }
             Draft::Reply(m) => {
-                store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: Some(m.id), media });
+                store.pending.write().push(Pending {
+                    chat_id,
+                    client_id: new_client_id(),
+                    content,
+                    reply_to: Some(m.id),
+                    media,
+                });
                 crate::offline::keep_outbox(store);
             }
             Draft::New => {
-                store.pending.write().push(Pending { chat_id, client_id: new_client_id(), content, reply_to: None, media });
+                store.pending.write().push(Pending {
+                    chat_id,
+                    client_id: new_client_id(),
+                    content,
+                    reply_to: None,
+                    media,
+                });
                 crate::offline::keep_outbox(store);
             }
         }

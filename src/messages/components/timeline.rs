@@ -1,8 +1,8 @@
 use super::Formatted;
 use super::message_row::MessageRow;
-use crate::media::components::gallery::Gallery;
 use crate::chats::model::Chat;
 use crate::chats::store::{ChatStore, now_ms};
+use crate::media::components::gallery::Gallery;
 use crate::messages::api;
 use crate::messages::model::Message;
 use dioxus::prelude::*;
@@ -156,7 +156,6 @@ fn readers(chat: &Chat, me: Uuid, seq: i64) -> Vec<String> {
         .collect()
 }
 
-
 /// "Alice is typing…", "Alice and Bob are typing…", or nothing.
 fn typing_names(store: &ChatStore, chat: &Chat, me: Uuid) -> String {
     let now = now_ms();
@@ -165,7 +164,12 @@ fn typing_names(store: &ChatStore, chat: &Chat, me: Uuid) -> String {
     let names: Vec<String> = users
         .iter()
         .filter(|(user, until)| **user != me && **until > now)
-        .map(|(user, _)| chat.members.iter().find(|m| m.user.id == *user).map_or_else(|| "Someone".to_owned(), |m| m.user.display_name.clone()))
+        .map(|(user, _)| {
+            chat.members
+                .iter()
+                .find(|m| m.user.id == *user)
+                .map_or_else(|| "Someone".to_owned(), |m| m.user.display_name.clone())
+        })
         .collect();
     match names.as_slice() {
         [] => String::new(),

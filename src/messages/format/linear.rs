@@ -72,7 +72,8 @@ fn oracle_closing(rest: &[char], marker: &str, open: usize) -> Option<usize> {
 /// Mostly markers, spaces and short words: the inputs where search paths cross.
 fn markup() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
-        prop::sample::select(vec!["*", "**", "***", "`", " ", "\n", "a", "b c", "https://x.y/", "("]).prop_map(str::to_owned),
+        prop::sample::select(vec!["*", "**", "***", "`", " ", "\n", "a", "b c", "https://x.y/", "("])
+            .prop_map(str::to_owned),
         any::<char>().prop_map(String::from),
     ];
     prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
@@ -89,7 +90,17 @@ proptest! {
 
 #[test]
 fn runs_of_stars_are_read_as_before() {
-    for text in ["***x***", "*a **b** c*", "**a *b** c*", "*x****", "****x*", "*a* *b **c* d**", "`a ``b` c`", "**`*`**", "* *a* *"] {
+    for text in [
+        "***x***",
+        "*a **b** c*",
+        "**a *b** c*",
+        "*x****",
+        "****x*",
+        "*a* *b **c* d**",
+        "`a ``b` c`",
+        "**`*`**",
+        "* *a* *",
+    ] {
         assert_eq!(parse(text), oracle(text), "{text:?}");
     }
 }

@@ -70,7 +70,10 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!waiting.is_finished(), "the second send into the chat waits for the first");
         drop(first);
-        tokio::time::timeout(Duration::from_secs(2), waiting).await.expect("it goes once the first is done").expect("task");
+        tokio::time::timeout(Duration::from_secs(2), waiting)
+            .await
+            .expect("it goes once the first is done")
+            .expect("task");
         assert_eq!(gates.len(), 0, "no gate is kept for chats nobody is sending into");
     }
 }

@@ -25,7 +25,12 @@ pub async fn create_message(db: &impl ConnectionTrait, model: message::ActiveMod
     model.insert(db).await
 }
 
-pub async fn create_edit(db: &impl ConnectionTrait, message_id: Uuid, old_content: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn create_edit(
+    db: &impl ConnectionTrait,
+    message_id: Uuid,
+    old_content: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     message_edit::ActiveModel {
         id: Set(Uuid::now_v7()),
         message_id: Set(message_id),
@@ -38,7 +43,12 @@ pub async fn create_edit(db: &impl ConnectionTrait, message_id: Uuid, old_conten
 }
 
 /// Adds a reaction; adding one that exists changes nothing.
-pub async fn create_reaction(db: &impl ConnectionTrait, message_id: Uuid, user_id: Uuid, emoji: &str) -> Result<bool, DbErr> {
+pub async fn create_reaction(
+    db: &impl ConnectionTrait,
+    message_id: Uuid,
+    user_id: Uuid,
+    emoji: &str,
+) -> Result<bool, DbErr> {
     let inserted = reaction::Entity::insert(reaction::ActiveModel {
         message_id: Set(message_id),
         user_id: Set(user_id),
@@ -59,7 +69,11 @@ pub async fn find_message(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<
     message::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn find_by_client_id(db: &impl ConnectionTrait, sender_id: Uuid, client_id: &str) -> Result<Option<message::Model>, DbErr> {
+pub async fn find_by_client_id(
+    db: &impl ConnectionTrait,
+    sender_id: Uuid,
+    client_id: &str,
+) -> Result<Option<message::Model>, DbErr> {
     message::Entity::find()
         .filter(message::Column::SenderId.eq(sender_id))
         .filter(message::Column::ClientId.eq(client_id))
@@ -72,7 +86,13 @@ pub async fn find_messages(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Ve
 }
 
 /// Up to `limit` messages of a chat after `after` (ascending) or before `before` (descending).
-pub async fn page(db: &impl ConnectionTrait, chat_id: Uuid, after: Option<i64>, before: Option<i64>, limit: u64) -> Result<Vec<message::Model>, DbErr> {
+pub async fn page(
+    db: &impl ConnectionTrait,
+    chat_id: Uuid,
+    after: Option<i64>,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<message::Model>, DbErr> {
     let mut query = message::Entity::find().filter(message::Column::ChatId.eq(chat_id));
     query = match (after, before) {
         (Some(after), _) => query.filter(message::Column::Seq.gt(after)).order_by_asc(message::Column::Seq),
@@ -98,7 +118,12 @@ pub async fn list_reactions(db: &impl ConnectionTrait, message_ids: &[Uuid]) -> 
         .await
 }
 
-pub async fn update_content(db: &impl ConnectionTrait, id: Uuid, content: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn update_content(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    content: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     message::Entity::update_many()
         .col_expr(message::Column::Content, Expr::value(content))
         .col_expr(message::Column::EditedAt, Expr::value(at))
@@ -121,7 +146,12 @@ pub async fn erase(db: &impl ConnectionTrait, id: Uuid, at: DateTime<Utc>) -> Re
     Ok(())
 }
 
-pub async fn delete_reaction(db: &impl ConnectionTrait, message_id: Uuid, user_id: Uuid, emoji: &str) -> Result<bool, DbErr> {
+pub async fn delete_reaction(
+    db: &impl ConnectionTrait,
+    message_id: Uuid,
+    user_id: Uuid,
+    emoji: &str,
+) -> Result<bool, DbErr> {
     let result = reaction::Entity::delete_many()
         .filter(reaction::Column::MessageId.eq(message_id))
         .filter(reaction::Column::UserId.eq(user_id))

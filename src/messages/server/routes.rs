@@ -46,7 +46,12 @@ pub struct HistoryQuery {
 /// A page of a chat's history, ordered by seq.
 #[utoipa::path(get, path = "/api/chats/{id}/messages", tag = "messages", params(("id" = Uuid, Path), HistoryQuery),
     responses((status = 200, body = MessagesResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn history(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiQuery(q): ApiQuery<HistoryQuery>) -> Result<Json<MessagesResponse>, AppError> {
+pub async fn history(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
+) -> Result<Json<MessagesResponse>, AppError> {
     let window = match (q.before, q.after, q.around) {
         (None, None, None) => Window::Latest,
         (Some(seq), None, None) => Window::Before(seq),
@@ -65,7 +70,12 @@ pub async fn history(State(state): State<AppState>, viewer: Viewer, ApiPath(id):
 #[utoipa::path(post, path = "/api/chats/{id}/messages", tag = "messages", params(("id" = Uuid, Path)), request_body = SendMessageRequest,
     responses((status = 201, body = MessageResponse), (status = 200, body = MessageResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn send(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<SendMessageRequest>) -> Result<(StatusCode, Json<MessageResponse>), AppError> {
+pub async fn send(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SendMessageRequest>,
+) -> Result<(StatusCode, Json<MessageResponse>), AppError> {
     let (created, message) = service::send(&state, viewer.user_id, id, req).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(MessageResponse { message })))
@@ -74,21 +84,34 @@ pub async fn send(State(state): State<AppState>, viewer: Viewer, ApiPath(id): Ap
 /// One message.
 #[utoipa::path(get, path = "/api/messages/{id}", tag = "messages", params(("id" = Uuid, Path)),
     responses((status = 200, body = MessageResponse), (status = 404, body = ErrorBody)))]
-pub async fn get_message(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<MessageResponse>, AppError> {
+pub async fn get_message(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<MessageResponse>, AppError> {
     Ok(Json(MessageResponse { message: service::get(&state, viewer.user_id, id).await? }))
 }
 
 /// Edit your own message; the previous text is kept in its history.
 #[utoipa::path(patch, path = "/api/messages/{id}", tag = "messages", params(("id" = Uuid, Path)), request_body = EditMessageRequest,
     responses((status = 200, body = MessageResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn edit(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<EditMessageRequest>) -> Result<Json<MessageResponse>, AppError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<EditMessageRequest>,
+) -> Result<Json<MessageResponse>, AppError> {
     Ok(Json(MessageResponse { message: service::edit(&state, viewer.user_id, id, &req.content).await? }))
 }
 
 /// Delete a message for everyone; a tombstone stays in the timeline.
 #[utoipa::path(delete, path = "/api/messages/{id}", tag = "messages", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_message(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
+pub async fn delete_message(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
     service::delete(&state, viewer.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -96,21 +119,34 @@ pub async fn delete_message(State(state): State<AppState>, viewer: Viewer, ApiPa
 /// Earlier versions of an edited message, oldest first.
 #[utoipa::path(get, path = "/api/messages/{id}/history", tag = "messages", params(("id" = Uuid, Path)),
     responses((status = 200, body = EditsResponse), (status = 404, body = ErrorBody)))]
-pub async fn edits(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<EditsResponse>, AppError> {
+pub async fn edits(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<EditsResponse>, AppError> {
     Ok(Json(EditsResponse { edits: service::edits(&state, viewer.user_id, id).await? }))
 }
 
 /// Who has received and read a message.
 #[utoipa::path(get, path = "/api/messages/{id}/receipts", tag = "messages", params(("id" = Uuid, Path)),
     responses((status = 200, body = ReceiptsResponse), (status = 404, body = ErrorBody)))]
-pub async fn receipts(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ReceiptsResponse>, AppError> {
+pub async fn receipts(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ReceiptsResponse>, AppError> {
     Ok(Json(service::receipts(&state, viewer.user_id, id).await?))
 }
 
 /// React with an emoji (once per emoji per person).
 #[utoipa::path(post, path = "/api/messages/{id}/reactions", tag = "messages", params(("id" = Uuid, Path)), request_body = ReactionRequest,
     responses((status = 201), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn react(State(state): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<ReactionRequest>) -> Result<StatusCode, AppError> {
+pub async fn react(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ReactionRequest>,
+) -> Result<StatusCode, AppError> {
     service::react(&state, viewer.user_id, id, &req.emoji).await?;
     Ok(StatusCode::CREATED)
 }
@@ -118,7 +154,11 @@ pub async fn react(State(state): State<AppState>, viewer: Viewer, ApiPath(id): A
 /// Take your reaction back.
 #[utoipa::path(delete, path = "/api/messages/{id}/reactions/{emoji}", tag = "messages", params(("id" = Uuid, Path), ("emoji" = String, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn unreact(State(state): State<AppState>, viewer: Viewer, ApiPath((id, emoji)): ApiPath<(Uuid, String)>) -> Result<StatusCode, AppError> {
+pub async fn unreact(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath((id, emoji)): ApiPath<(Uuid, String)>,
+) -> Result<StatusCode, AppError> {
     service::unreact(&state, viewer.user_id, id, &emoji).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,8 +5,8 @@ use super::repo;
 use crate::auth::server::service::users_by_ids;
 use crate::chats::model::Role;
 use crate::chats::server::service as chats;
-use crate::media::server::service as media;
 use crate::error::AppError;
+use crate::media::server::service as media;
 use crate::messages::model::*;
 use crate::realtime::model::ServerFrame;
 use crate::realtime::server::service as live;
@@ -22,9 +22,15 @@ fn bad((code, message): (&'static str, &'static str)) -> AppError {
 }
 
 /// Sends a message. Returns whether it was created now (false: a retry of an earlier send).
-pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageRequest) -> Result<(bool, Message), AppError> {
+pub async fn send(
+    state: &AppState,
+    me: Uuid,
+    chat_id: Uuid,
+    req: SendMessageRequest,
+) -> Result<(bool, Message), AppError> {
     // A photo needs no caption; anything else needs text.
-    let body = if req.media_ids.is_empty() { MessageBody::parse(&req.content) } else { MessageBody::caption(&req.content) };
+    let body =
+        if req.media_ids.is_empty() { MessageBody::parse(&req.content) } else { MessageBody::caption(&req.content) };
     let body = body.map_err(bad)?;
     let client_id = ClientId::parse(&req.client_id).map_err(bad)?;
     let (chat, _) = chats::membership(state, chat_id, me).await?;
@@ -47,18 +53,21 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
     let message_id = Uuid::now_v7();
     let txn = crate::server::db::begin_write(&state.db).await?;
     let seq = repo::next_seq(&txn, chat_id, now).await?.ok_or_else(AppError::not_found)?;
-    let inserted = repo::create_message(&txn, message::ActiveModel {
-        id: Set(message_id),
-        chat_id: Set(chat_id),
-        seq: Set(seq),
-        sender_id: Set(me),
-        client_id: Set(client_id.as_str().to_owned()),
-        content: Set(body.as_str().to_owned()),
-        reply_to_id: Set(req.reply_to_id),
-        edited_at: Set(None),
-        deleted_at: Set(None),
-        created_at: Set(now),
-    })
+    let inserted = repo::create_message(
+        &txn,
+        message::ActiveModel {
+            id: Set(message_id),
+            chat_id: Set(chat_id),
+            seq: Set(seq),
+            sender_id: Set(me),
+            client_id: Set(client_id.as_str().to_owned()),
+            content: Set(body.as_str().to_owned()),
+            reply_to_id: Set(req.reply_to_id),
+            edited_at: Set(None),
+            deleted_at: Set(None),
+            created_at: Set(now),
+        },
+    )
     .await;
     let created = match inserted {
         Ok(m) => m,
@@ -66,7 +75,8 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
         // Rolling back also returns the seq we took, so no gap is left behind.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await?;
-            let existing = repo::find_by_client_id(&state.db, me, client_id.as_str()).await?.ok_or_else(AppError::internal)?;
+            let existing =
+                repo::find_by_client_id(&state.db, me, client_id.as_str()).await?.ok_or_else(AppError::internal)?;
             return retried(state, me, chat_id, existing).await;
         }
         Err(e) => return Err(e.into()),
@@ -89,7 +99,12 @@ pub async fn send(state: &AppState, me: Uuid, chat_id: Uuid, req: SendMessageReq
     Ok((true, message))
 }
 
-async fn retried(state: &AppState, me: Uuid, chat_id: Uuid, existing: message::Model) -> Result<(bool, Message), AppError> {
+async fn retried(
+    state: &AppState,
+    me: Uuid,
+    chat_id: Uuid,
+    existing: message::Model,
+) -> Result<(bool, Message), AppError> {
     if existing.chat_id != chat_id {
         return Err(AppError::conflict("client_id_reused", "This clientId was already used for another chat."));
     }
@@ -105,7 +120,13 @@ pub enum Window {
     Around(Uuid),
 }
 
-pub async fn history(state: &AppState, me: Uuid, chat_id: Uuid, window: Window, limit: u64) -> Result<MessagesResponse, AppError> {
+pub async fn history(
+    state: &AppState,
+    me: Uuid,
+    chat_id: Uuid,
+    window: Window,
+    limit: u64,
+) -> Result<MessagesResponse, AppError> {
     chats::membership(state, chat_id, me).await?;
     let limit = limit.clamp(1, 100);
     let (rows, has_more) = match window {
@@ -118,7 +139,10 @@ pub async fn history(state: &AppState, me: Uuid, chat_id: Uuid, window: Window, 
             (rows, more)
         }
         Window::Around(id) => {
-            let target = repo::find_message(&state.db, id).await?.filter(|m| m.chat_id == chat_id).ok_or_else(AppError::not_found)?;
+            let target = repo::find_message(&state.db, id)
+                .await?
+                .filter(|m| m.chat_id == chat_id)
+                .ok_or_else(AppError::not_found)?;
             let (mut rows, more_before) = newest_first(state, chat_id, Some(target.seq), limit / 2).await?;
             // Half before, the target, the rest after: `limit` in all.
             let after_count = limit.saturating_sub(rows.len() as u64 + 1);
@@ -137,7 +161,12 @@ pub async fn history(state: &AppState, me: Uuid, chat_id: Uuid, window: Window, 
 }
 
 /// The `limit` messages before `before` (or the newest), in ascending order, and whether older ones exist.
-async fn newest_first(state: &AppState, chat_id: Uuid, before: Option<i64>, limit: u64) -> Result<(Vec<message::Model>, bool), AppError> {
+async fn newest_first(
+    state: &AppState,
+    chat_id: Uuid,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<(Vec<message::Model>, bool), AppError> {
     let mut rows = repo::page(&state.db, chat_id, None, before, limit + 1).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
@@ -146,7 +175,11 @@ async fn newest_first(state: &AppState, chat_id: Uuid, before: Option<i64>, limi
 }
 
 /// A message the caller can see, with its chat and the caller's membership.
-async fn visible(state: &AppState, me: Uuid, id: Uuid) -> Result<(message::Model, chat::Model, chat_member::Model), AppError> {
+async fn visible(
+    state: &AppState,
+    me: Uuid,
+    id: Uuid,
+) -> Result<(message::Model, chat::Model, chat_member::Model), AppError> {
     let message = repo::find_message(&state.db, id).await?.ok_or_else(AppError::not_found)?;
     let (chat, member) = chats::membership(state, message.chat_id, me).await?;
     Ok((message, chat, member))
@@ -215,7 +248,11 @@ pub async fn receipts(state: &AppState, me: Uuid, id: Uuid) -> Result<ReceiptsRe
     let (message, _, _) = visible(state, me, id).await?;
     let members = chats::members(state, message.chat_id).await?;
     let others = members.iter().filter(|m| m.user_id != message.sender_id);
-    let read_by = others.clone().filter(|m| m.last_read_seq >= message.seq).map(|m| Receipt { user_id: m.user_id, at: m.last_read_at }).collect();
+    let read_by = others
+        .clone()
+        .filter(|m| m.last_read_seq >= message.seq)
+        .map(|m| Receipt { user_id: m.user_id, at: m.last_read_at })
+        .collect();
     let delivered_to = others
         .filter(|m| m.last_delivered_seq >= message.seq)
         .map(|m| Receipt { user_id: m.user_id, at: m.last_delivered_at })
@@ -235,7 +272,12 @@ pub async fn react(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<
     chats::ensure_can_send(state, &chat, me).await?;
     let added = repo::create_reaction(&state.db, id, me, emoji.as_str()).await?;
     if added {
-        let frame = ServerFrame::ReactionAdded { chat_id: message.chat_id, message_id: id, user_id: me, emoji: emoji.as_str().to_owned() };
+        let frame = ServerFrame::ReactionAdded {
+            chat_id: message.chat_id,
+            message_id: id,
+            user_id: me,
+            emoji: emoji.as_str().to_owned(),
+        };
         live::to_chat(state, message.chat_id, frame).await?;
     }
     Ok(added)
@@ -246,7 +288,12 @@ pub async fn unreact(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Resul
     let (message, _, _) = visible(state, me, id).await?;
     let removed = repo::delete_reaction(&state.db, id, me, emoji.as_str()).await?;
     if removed {
-        let frame = ServerFrame::ReactionRemoved { chat_id: message.chat_id, message_id: id, user_id: me, emoji: emoji.as_str().to_owned() };
+        let frame = ServerFrame::ReactionRemoved {
+            chat_id: message.chat_id,
+            message_id: id,
+            user_id: me,
+            emoji: emoji.as_str().to_owned(),
+        };
         live::to_chat(state, message.chat_id, frame).await?;
     }
     Ok(removed)
@@ -264,15 +311,23 @@ pub async fn assemble(state: &AppState, me: Uuid, rows: Vec<message::Model>) -> 
     assemble_with(state, me, rows, Lookups { reactions: true, media: true }).await
 }
 
-pub async fn assemble_with(state: &AppState, me: Uuid, rows: Vec<message::Model>, lookups: Lookups) -> Result<Vec<Message>, AppError> {
+pub async fn assemble_with(
+    state: &AppState,
+    me: Uuid,
+    rows: Vec<message::Model>,
+    lookups: Lookups,
+) -> Result<Vec<Message>, AppError> {
     let reply_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.reply_to_id).collect();
     // Each skipped lookup is one database round trip less on the send path.
     let replies = if reply_ids.is_empty() { Vec::new() } else { repo::find_messages(&state.db, &reply_ids).await? };
-    let people: Vec<Uuid> = rows.iter().chain(&replies).map(|m| m.sender_id).collect::<HashSet<_>>().into_iter().collect();
+    let people: Vec<Uuid> =
+        rows.iter().chain(&replies).map(|m| m.sender_id).collect::<HashSet<_>>().into_iter().collect();
     let users = users_by_ids(state, &people).await?;
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-    let mut images = if lookups.media && !ids.is_empty() { media::for_messages(state, &ids).await? } else { BTreeMap::new() };
-    let found_reactions = if lookups.reactions && !ids.is_empty() { repo::list_reactions(&state.db, &ids).await? } else { Vec::new() };
+    let mut images =
+        if lookups.media && !ids.is_empty() { media::for_messages(state, &ids).await? } else { BTreeMap::new() };
+    let found_reactions =
+        if lookups.reactions && !ids.is_empty() { repo::list_reactions(&state.db, &ids).await? } else { Vec::new() };
     let mut reactions: BTreeMap<Uuid, Vec<ReactionCount>> = BTreeMap::new();
     for r in found_reactions {
         let list = reactions.entry(r.message_id).or_default();
@@ -284,7 +339,8 @@ pub async fn assemble_with(state: &AppState, me: Uuid, rows: Vec<message::Model>
             None => list.push(ReactionCount { emoji: r.emoji, count: 1, me: r.user_id == me }),
         }
     }
-    let name_of = |id: Uuid| users.get(&id).map(|u| u.display_name.clone()).unwrap_or_else(|| "Deleted user".to_owned());
+    let name_of =
+        |id: Uuid| users.get(&id).map(|u| u.display_name.clone()).unwrap_or_else(|| "Deleted user".to_owned());
     rows.into_iter()
         .map(|m| {
             let mut sender = users.get(&m.sender_id).cloned().ok_or_else(AppError::internal)?;

@@ -33,7 +33,8 @@ pub fn announce(state: &AppState, chat: &chat::Model, message: &Message) {
 
 async fn notify(state: &AppState, chat: &chat::Model, message: &Message) -> Result<(), AppError> {
     let members = chats::members(state, chat.id).await?;
-    let candidates: Vec<Uuid> = members.iter().filter(|m| m.user_id != message.sender.id && !m.muted).map(|m| m.user_id).collect();
+    let candidates: Vec<Uuid> =
+        members.iter().filter(|m| m.user_id != message.sender.id && !m.muted).map(|m| m.user_id).collect();
     if candidates.is_empty() {
         return Ok(());
     }
@@ -92,16 +93,42 @@ mod tests {
     fn chat(kind: &str, name: Option<&str>) -> chat::Model {
         let now = Utc::now();
         chat::Model {
-            id: Uuid::now_v7(), kind: kind.into(), name: name.map(Into::into), slug: None, direct_key: None, avatar_media_id: None,
-            owner_id: None, last_seq: 1, last_activity_at: now, created_at: now, deleted_at: None,
+            id: Uuid::now_v7(),
+            kind: kind.into(),
+            name: name.map(Into::into),
+            slug: None,
+            direct_key: None,
+            avatar_media_id: None,
+            owner_id: None,
+            last_seq: 1,
+            last_activity_at: now,
+            created_at: now,
+            deleted_at: None,
         }
     }
 
     fn message(chat: &chat::Model, content: &str) -> Message {
-        let sender = User { id: Uuid::now_v7(), username: "alice".into(), display_name: "Alice".into(), avatar_url: None, status: "online".into(), last_seen_at: None };
+        let sender = User {
+            id: Uuid::now_v7(),
+            username: "alice".into(),
+            display_name: "Alice".into(),
+            avatar_url: None,
+            status: "online".into(),
+            last_seen_at: None,
+        };
         Message {
-            id: Uuid::now_v7(), chat_id: chat.id, seq: 1, sender, content: content.into(), client_id: "c".into(), reply_to: None,
-            media: Vec::new(), reactions: Vec::new(), edited_at: None, deleted_at: None, created_at: Utc::now(),
+            id: Uuid::now_v7(),
+            chat_id: chat.id,
+            seq: 1,
+            sender,
+            content: content.into(),
+            client_id: "c".into(),
+            reply_to: None,
+            media: Vec::new(),
+            reactions: Vec::new(),
+            edited_at: None,
+            deleted_at: None,
+            created_at: Utc::now(),
         }
     }
 

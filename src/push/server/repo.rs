@@ -19,13 +19,22 @@ pub async fn upsert_subscription(db: &impl ConnectionTrait, model: push_subscrip
     };
     use push_subscription::Column as C;
     push_subscription::Entity::insert(active)
-        .on_conflict(OnConflict::column(C::Endpoint).update_columns([C::UserId, C::SessionId, C::P256dh, C::Auth, C::CreatedAt]).to_owned())
+        .on_conflict(
+            OnConflict::column(C::Endpoint)
+                .update_columns([C::UserId, C::SessionId, C::P256dh, C::Auth, C::CreatedAt])
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
     Ok(())
 }
 
-pub async fn upsert_preference(db: &impl ConnectionTrait, user_id: Uuid, previews: bool, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn upsert_preference(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    previews: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let active = push_preference::ActiveModel { user_id: Set(user_id), previews: Set(previews), updated_at: Set(now) };
     use push_preference::Column as C;
     push_preference::Entity::insert(active)
@@ -35,11 +44,17 @@ pub async fn upsert_preference(db: &impl ConnectionTrait, user_id: Uuid, preview
     Ok(())
 }
 
-pub async fn find_subscription_by_endpoint(db: &impl ConnectionTrait, endpoint: &str) -> Result<Option<push_subscription::Model>, DbErr> {
+pub async fn find_subscription_by_endpoint(
+    db: &impl ConnectionTrait,
+    endpoint: &str,
+) -> Result<Option<push_subscription::Model>, DbErr> {
     push_subscription::Entity::find().filter(push_subscription::Column::Endpoint.eq(endpoint)).one(db).await
 }
 
-pub async fn find_preference(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<push_preference::Model>, DbErr> {
+pub async fn find_preference(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Option<push_preference::Model>, DbErr> {
     push_preference::Entity::find_by_id(user_id).one(db).await
 }
 
@@ -54,7 +69,11 @@ pub async fn list_private_users(db: &impl ConnectionTrait, users: &[Uuid]) -> Re
 }
 
 /// The subscriptions of `users` made on devices that are still signed in.
-pub async fn list_live_subscriptions(db: &impl ConnectionTrait, users: &[Uuid], now: DateTime<Utc>) -> Result<Vec<push_subscription::Model>, DbErr> {
+pub async fn list_live_subscriptions(
+    db: &impl ConnectionTrait,
+    users: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<Vec<push_subscription::Model>, DbErr> {
     let live_sessions = Query::select()
         .column(session::Column::Id)
         .from(session::Entity)

@@ -33,7 +33,11 @@ pub async fn push_key(State(state): State<AppState>, _viewer: Viewer) -> Json<Pu
 /// the earlier registration; past 20 per person, the oldest goes.
 #[utoipa::path(post, path = "/api/push/subscriptions", tag = "push", request_body = SubscribeRequest,
     responses((status = 201, body = SubscriptionResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn subscribe(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<SubscribeRequest>) -> Result<(StatusCode, Json<SubscriptionResponse>), AppError> {
+pub async fn subscribe(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<SubscribeRequest>,
+) -> Result<(StatusCode, Json<SubscriptionResponse>), AppError> {
     let subscription = service::subscribe(&state, viewer.user_id, viewer.session_id, &req).await?;
     Ok((StatusCode::CREATED, Json(SubscriptionResponse { subscription })))
 }
@@ -41,7 +45,11 @@ pub async fn subscribe(State(state): State<AppState>, viewer: Viewer, ApiJson(re
 /// Stop notifications to one of the caller's browsers (someone else's endpoint is left alone).
 #[utoipa::path(delete, path = "/api/push/subscriptions", tag = "push", request_body = UnsubscribeRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn unsubscribe(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<UnsubscribeRequest>) -> Result<StatusCode, AppError> {
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<UnsubscribeRequest>,
+) -> Result<StatusCode, AppError> {
     service::unsubscribe(&state, viewer.user_id, &req.endpoint).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -55,6 +63,10 @@ pub async fn get_settings(State(state): State<AppState>, viewer: Viewer) -> Resu
 /// Change the notification settings: `previews: false` shows "New message" without sender or text.
 #[utoipa::path(put, path = "/api/push/settings", tag = "push", request_body = PushSettings,
     responses((status = 200, body = PushSettings), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn put_settings(State(state): State<AppState>, viewer: Viewer, ApiJson(req): ApiJson<PushSettings>) -> Result<Json<PushSettings>, AppError> {
+pub async fn put_settings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<PushSettings>,
+) -> Result<Json<PushSettings>, AppError> {
     Ok(Json(service::set_settings(&state, viewer.user_id, req).await?))
 }

@@ -83,9 +83,14 @@ impl Pusher {
 
     async fn try_deliver(&self, subscription: &push_subscription::Model, payload: &[u8]) -> anyhow::Result<Outcome> {
         // Checked again: the rules may be stricter now than when it was stored.
-        let endpoint = check_endpoint(&subscription.endpoint, self.allow_http).map_err(|e| anyhow::anyhow!(e.message))?;
-        let key = decode_b64url(&subscription.p256dh).and_then(|b| PublicKey::from_sec1_bytes(&b).ok()).ok_or_else(|| anyhow::anyhow!("stored key unreadable"))?;
-        let auth: [u8; 16] = decode_b64url(&subscription.auth).and_then(|b| b.try_into().ok()).ok_or_else(|| anyhow::anyhow!("stored auth unreadable"))?;
+        let endpoint =
+            check_endpoint(&subscription.endpoint, self.allow_http).map_err(|e| anyhow::anyhow!(e.message))?;
+        let key = decode_b64url(&subscription.p256dh)
+            .and_then(|b| PublicKey::from_sec1_bytes(&b).ok())
+            .ok_or_else(|| anyhow::anyhow!("stored key unreadable"))?;
+        let auth: [u8; 16] = decode_b64url(&subscription.auth)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| anyhow::anyhow!("stored auth unreadable"))?;
         let request = WebPushBuilder::new(endpoint.clone(), key, Auth::from(auth))
             .with_valid_duration(TTL)
             .build(payload.to_vec())
@@ -120,7 +125,8 @@ impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
             if found.is_empty() {
                 return Err(format!("{host} has no public address").into());
             }

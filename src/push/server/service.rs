@@ -16,7 +16,12 @@ pub fn public_key(state: &AppState) -> PushKeyResponse {
 
 /// Stores the browser's subscription for this device. The same endpoint again replaces the
 /// old row (keys, owner and device), so a browser is never notified twice.
-pub async fn subscribe(state: &AppState, me: Uuid, session_id: Uuid, req: &SubscribeRequest) -> Result<Subscription, AppError> {
+pub async fn subscribe(
+    state: &AppState,
+    me: Uuid,
+    session_id: Uuid,
+    req: &SubscribeRequest,
+) -> Result<Subscription, AppError> {
     let parsed = NewSubscription::parse(req, state.push.allow_http())?;
     let written = push_subscription::Model {
         id: Uuid::now_v7(),

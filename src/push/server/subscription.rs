@@ -28,11 +28,16 @@ fn invalid(code: &str, message: &str) -> AppError {
 
 /// Browsers send base64url without padding; padding and the standard alphabet are tolerated.
 pub fn decode_b64url(value: &str) -> Option<Vec<u8>> {
-    let cleaned: String = value.trim().trim_end_matches('=').chars().map(|c| match c {
-        '+' => '-',
-        '/' => '_',
-        other => other,
-    }).collect();
+    let cleaned: String = value
+        .trim()
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            other => other,
+        })
+        .collect();
     URL_SAFE_NO_PAD.decode(cleaned).ok()
 }
 
@@ -81,7 +86,9 @@ pub fn check_endpoint(endpoint: &str, allow_http: bool) -> Result<Uri, AppError>
         return Err(bad("The endpoint has no host."));
     }
     if !allow_http {
-        let internal_name = host == "localhost" || host.ends_with(".localhost") || (!host.contains('.') && host.parse::<IpAddr>().is_err());
+        let internal_name = host == "localhost"
+            || host.ends_with(".localhost")
+            || (!host.contains('.') && host.parse::<IpAddr>().is_err());
         let internal_address = host.parse::<IpAddr>().is_ok_and(|ip| !is_public(ip));
         if internal_name || internal_address {
             return Err(bad("The endpoint must be on a public host."));
@@ -129,7 +136,11 @@ mod tests {
     const AUTH: &str = "_ordMnz7uTCmrpBTeUV4Bw";
 
     fn request(endpoint: &str, p256dh: &str, auth: &str) -> SubscribeRequest {
-        SubscribeRequest { endpoint: endpoint.into(), expiration_time: None, keys: SubscriptionKeys { p256dh: p256dh.into(), auth: auth.into() } }
+        SubscribeRequest {
+            endpoint: endpoint.into(),
+            expiration_time: None,
+            keys: SubscriptionKeys { p256dh: p256dh.into(), auth: auth.into() },
+        }
     }
 
     fn code(result: Result<NewSubscription, AppError>) -> String {
@@ -138,7 +149,8 @@ mod tests {
 
     #[test]
     fn a_browser_subscription_parses_and_keeps_its_keys() {
-        let parsed = NewSubscription::parse(&request("https://fcm.googleapis.com/fcm/send/abc", KEY, AUTH), false).unwrap();
+        let parsed =
+            NewSubscription::parse(&request("https://fcm.googleapis.com/fcm/send/abc", KEY, AUTH), false).unwrap();
         assert_eq!(parsed.p256dh, KEY);
         assert_eq!(parsed.auth, AUTH);
     }
@@ -146,7 +158,17 @@ mod tests {
     #[test]
     fn keys_that_are_not_a_curve_point_or_16_bytes_are_refused() {
         let url = "https://push.example.com/x";
-        assert_eq!(code(NewSubscription::parse(&request(url, "BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", AUTH), false)), "invalid_key");
+        assert_eq!(
+            code(NewSubscription::parse(
+                &request(
+                    url,
+                    "BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                    AUTH
+                ),
+                false
+            )),
+            "invalid_key"
+        );
         assert_eq!(code(NewSubscription::parse(&request(url, "not base64!", AUTH), false)), "invalid_key");
         assert_eq!(code(NewSubscription::parse(&request(url, KEY, "c2hvcnQ"), false)), "invalid_auth");
     }

@@ -4,7 +4,9 @@
 use axum::http::Uri;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use web_push_native::jwt_simple::prelude::{Claims, Duration, ECDSAP256KeyPairLike, ECDSAP256PublicKeyLike, ES256KeyPair};
+use web_push_native::jwt_simple::prelude::{
+    Claims, Duration, ECDSAP256KeyPairLike, ECDSAP256PublicKeyLike, ES256KeyPair,
+};
 
 /// How long a signature is good for; push services refuse more than 24 hours.
 const VALID_FOR_HOURS: u64 = 12;
@@ -20,7 +22,8 @@ pub struct Vapid {
 impl Vapid {
     /// From the 32-byte private scalar (VAPID_PRIVATE_KEY or DATA_DIR/secrets/vapid.key).
     pub fn new(private_key: &[u8], subject: String) -> anyhow::Result<Self> {
-        let key = ES256KeyPair::from_bytes(private_key).map_err(|e| anyhow::anyhow!("the VAPID key is not a P-256 private key: {e}"))?;
+        let key = ES256KeyPair::from_bytes(private_key)
+            .map_err(|e| anyhow::anyhow!("the VAPID key is not a P-256 private key: {e}"))?;
         let public_key = URL_SAFE_NO_PAD.encode(key.public_key().public_key().to_bytes_uncompressed());
         Ok(Self { key, public_key, subject })
     }
@@ -31,7 +34,9 @@ impl Vapid {
 
     /// The Authorization header for a request to `endpoint`: a JWT for the endpoint's origin.
     pub fn authorization(&self, endpoint: &Uri) -> anyhow::Result<String> {
-        let claims = Claims::create(Duration::from_hours(VALID_FOR_HOURS)).with_audience(origin(endpoint)?).with_subject(&self.subject);
+        let claims = Claims::create(Duration::from_hours(VALID_FOR_HOURS))
+            .with_audience(origin(endpoint)?)
+            .with_subject(&self.subject);
         let token = self.key.sign(claims).map_err(|e| anyhow::anyhow!("signing the VAPID token: {e}"))?;
         Ok(format!("vapid t={token}, k={}", self.public_key))
     }

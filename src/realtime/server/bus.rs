@@ -26,7 +26,12 @@ struct Envelope {
 
 /// Connects the hub to the others through `channel`. The receiver fires once the first
 /// subscription is live, so a server can wait for it before taking traffic.
-pub fn start(hub: Arc<Hub>, client: redis::Client, publisher: redis::aio::ConnectionManager, channel: String) -> oneshot::Receiver<()> {
+pub fn start(
+    hub: Arc<Hub>,
+    client: redis::Client,
+    publisher: redis::aio::ConnectionManager,
+    channel: String,
+) -> oneshot::Receiver<()> {
     let origin = Uuid::now_v7();
     let (tx, rx) = mpsc::channel(OUTBOX_LEN);
     hub.attach_bus(tx);
@@ -36,10 +41,16 @@ pub fn start(hub: Arc<Hub>, client: redis::Client, publisher: redis::aio::Connec
     ready_rx
 }
 
-async fn publish(mut rx: mpsc::Receiver<Outbound>, mut conn: redis::aio::ConnectionManager, channel: String, origin: Uuid) {
+async fn publish(
+    mut rx: mpsc::Receiver<Outbound>,
+    mut conn: redis::aio::ConnectionManager,
+    channel: String,
+    origin: Uuid,
+) {
     while let Some(message) = rx.recv().await {
         let Ok(payload) = serde_json::to_string(&Envelope { origin, message }) else { continue };
-        let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH").arg(&channel).arg(payload).query_async(&mut conn).await;
+        let sent: redis::RedisResult<i64> =
+            redis::cmd("PUBLISH").arg(&channel).arg(payload).query_async(&mut conn).await;
         if let Err(e) = sent {
             metrics::counter!("live_bus_publish_errors_total").increment(1);
             tracing::warn!(error = %e, "publishing a live frame to Redis failed");

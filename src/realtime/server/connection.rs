@@ -71,7 +71,12 @@ impl Live {
     pub async fn handle(&self, text: &str) -> Option<ServerFrame> {
         let frame = match serde_json::from_str::<ClientFrame>(text) {
             Ok(frame) => frame,
-            Err(_) => return Some(error_frame(None, AppError::bad_request("invalid_frame", "That frame is not one this server understands."))),
+            Err(_) => {
+                return Some(error_frame(
+                    None,
+                    AppError::bad_request("invalid_frame", "That frame is not one this server understands."),
+                ));
+            }
         };
         let me = self.viewer.user_id;
         let state = &self.state;

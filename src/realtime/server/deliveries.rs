@@ -61,7 +61,9 @@ impl Deliveries {
             let mark = pending.entry(key).or_insert_with(|| Mark { seq: old.seq, senders: Some(Vec::new()) });
             mark.seq = mark.seq.max(old.seq);
             match (&mut mark.senders, old.senders) {
-                (Some(senders), Some(more)) => senders.extend(more.into_iter().filter(|s| !senders.contains(s)).collect::<Vec<_>>()),
+                (Some(senders), Some(more)) => {
+                    senders.extend(more.into_iter().filter(|s| !senders.contains(s)).collect::<Vec<_>>())
+                }
                 (senders, None) => *senders = None,
                 (None, Some(_)) => {}
             }
@@ -91,7 +93,11 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
             return Err(e);
         }
     };
-    let mut whole_chats: Vec<Uuid> = moved.iter().filter(|m| pending.get(&(m.user_id, m.chat_id)).is_some_and(|p| p.senders.is_none())).map(|m| m.chat_id).collect();
+    let mut whole_chats: Vec<Uuid> = moved
+        .iter()
+        .filter(|m| pending.get(&(m.user_id, m.chat_id)).is_some_and(|p| p.senders.is_none()))
+        .map(|m| m.chat_id)
+        .collect();
     whole_chats.sort_unstable();
     whole_chats.dedup();
     let mut audience: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
@@ -99,7 +105,12 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
         audience.entry(member.chat_id).or_default().push(member.user_id);
     }
     for m in &moved {
-        let frame = ServerFrame::Receipt { chat_id: m.chat_id, user_id: m.user_id, read_seq: m.last_read_seq, delivered_seq: m.last_delivered_seq };
+        let frame = ServerFrame::Receipt {
+            chat_id: m.chat_id,
+            user_id: m.user_id,
+            read_seq: m.last_read_seq,
+            delivered_seq: m.last_delivered_seq,
+        };
         let to: Vec<Uuid> = match pending.get(&(m.user_id, m.chat_id)).and_then(|p| p.senders.as_ref()) {
             Some(senders) => senders.iter().copied().filter(|s| *s != m.user_id).collect(),
             // A direct chat closed by a block shows neither person the other's activity (as
@@ -144,7 +155,8 @@ mod tests {
     #[test]
     fn a_mark_moves_forward_and_remembers_whose_messages_it_covers() {
         let deliveries = Deliveries::default();
-        let (user, chat, other, alice, bob) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (user, chat, other, alice, bob) =
+            (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         deliveries.received(user, chat, 5, alice);
         deliveries.received(user, chat, 3, bob);
         deliveries.received(user, chat, 4, alice);

@@ -251,7 +251,8 @@ impl Hub {
     pub fn close_session_here(&self, user_id: Uuid, session_id: Uuid) {
         let frame = ServerFrame::SessionRevoked { session_id };
         let Ok(json) = serde_json::to_string(&frame) else { return };
-        let event = Event { id: self.next_event.fetch_add(1, Ordering::Relaxed) + 1, json: json.into(), delivers: None };
+        let event =
+            Event { id: self.next_event.fetch_add(1, Ordering::Relaxed) + 1, json: json.into(), delivers: None };
         let mut users = self.users();
         if let Some(state) = users.get_mut(&user_id) {
             state.conns.retain(|conn| {

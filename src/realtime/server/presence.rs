@@ -47,8 +47,11 @@ impl Presence {
     /// This instance no longer holds any connection of `user`.
     pub async fn leave(&self, user: Uuid) {
         let Some(conn) = &self.leases.shared else { return };
-        let dropped: redis::RedisResult<()> =
-            redis::cmd("HDEL").arg(self.leases.key(user)).arg(self.leases.instance.to_string()).query_async(&mut conn.clone()).await;
+        let dropped: redis::RedisResult<()> = redis::cmd("HDEL")
+            .arg(self.leases.key(user))
+            .arg(self.leases.instance.to_string())
+            .query_async(&mut conn.clone())
+            .await;
         if let Err(e) = dropped {
             tracing::warn!(error = %e, "clearing presence in Redis failed");
         }

@@ -10,8 +10,8 @@ use crate::server::state::AppState;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, header};
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::Response;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::{SinkExt, StreamExt, stream::Stream};
 use std::collections::VecDeque;
@@ -66,7 +66,8 @@ pub async fn websocket(
         return Err(origin_rejected());
     }
     // A plain GET (or a broken handshake) gets the error body like any other refusal.
-    let upgrade = upgrade.map_err(|e| AppError::new(e.status().as_u16(), "websocket_required", "Open this route as a WebSocket."))?;
+    let upgrade = upgrade
+        .map_err(|e| AppError::new(e.status().as_u16(), "websocket_required", "Open this route as a WebSocket."))?;
     // Write buffer 0: each frame goes out as it is sent instead of waiting in a buffer.
     Ok(upgrade
         .max_message_size(MAX_CLIENT_FRAME)
@@ -132,7 +133,11 @@ async fn goodbye(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
 /// Live updates as server-sent events; send `Last-Event-ID` to resume after a drop.
 #[utoipa::path(get, path = "/api/events", tag = "live", params(("token" = Option<String>, Query, description = "access token, for clients without the cookie")),
     responses((status = 200, content_type = "text/event-stream", description = "frames as JSON in each event's data"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn events(State(state): State<AppState>, viewer: MaybeViewer, headers: HeaderMap) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
+pub async fn events(
+    State(state): State<AppState>,
+    viewer: MaybeViewer,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
     // A same-origin EventSource sends no Origin; a cross-site one (withCredentials) does.
     this_site_only(&state, &headers, &viewer)?;
     let viewer = viewer.0.ok_or_else(AppError::unauthenticated)?;

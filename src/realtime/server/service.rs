@@ -43,14 +43,17 @@ pub async fn set_presence(state: &AppState, me: Uuid, status: &str) -> Result<()
     let last_seen = (status == "offline").then(Utc::now);
     let user = accounts::set_presence(state, me, status, last_seen).await?;
     let audience = crate::contacts::server::service::presence_audience(state, me).await?;
-    state.hub.send(&audience, &ServerFrame::Presence { user_id: me, status: user.status, last_seen_at: user.last_seen_at });
+    state
+        .hub
+        .send(&audience, &ServerFrame::Presence { user_id: me, status: user.status, last_seen_at: user.last_seen_at });
     Ok(())
 }
 
 /// Marks offline whoever is stored as present but connected nowhere: the users of an
 /// instance that died (or of this one, before a crash) would otherwise stay online.
 pub async fn sweep_vanished(state: &AppState) -> Result<usize, AppError> {
-    let candidates: Vec<Uuid> = accounts::present_user_ids(state).await?.into_iter().filter(|u| !state.hub.is_online(*u)).collect();
+    let candidates: Vec<Uuid> =
+        accounts::present_user_ids(state).await?.into_iter().filter(|u| !state.hub.is_online(*u)).collect();
     if candidates.is_empty() {
         return Ok(0);
     }

@@ -68,7 +68,8 @@ impl Visibility {
     /// Forgets one of this instance's connections (hidden, or closed).
     pub async fn hide(&self, user: Uuid, conn: u64) {
         let Some(shared) = &self.leases.shared else { return };
-        let dropped: redis::RedisResult<()> = redis::cmd("HDEL").arg(self.leases.key(user)).arg(self.field(conn)).query_async(&mut shared.clone()).await;
+        let dropped: redis::RedisResult<()> =
+            redis::cmd("HDEL").arg(self.leases.key(user)).arg(self.field(conn)).query_async(&mut shared.clone()).await;
         if let Err(e) = dropped {
             tracing::warn!(error = %e, "clearing a visible connection in Redis failed");
         }
@@ -106,7 +107,14 @@ impl Visibility {
                 let until = now_ms() + ttl;
                 let mut pipe = redis::pipe();
                 for (user, conn) in conns {
-                    pipe.cmd("EVAL").arg(RENEW).arg(1).arg(self.leases.key(user)).arg(self.field(conn)).arg(until).arg(ttl).ignore();
+                    pipe.cmd("EVAL")
+                        .arg(RENEW)
+                        .arg(1)
+                        .arg(self.leases.key(user))
+                        .arg(self.field(conn))
+                        .arg(until)
+                        .arg(ttl)
+                        .ignore();
                 }
                 if let Err(e) = pipe.query_async::<()>(&mut shared.clone()).await {
                     tracing::warn!(error = %e, "renewing visible connections in Redis failed");

@@ -62,7 +62,8 @@ pub fn SearchDialog(place: SearchIn, on_close: EventHandler<()>) -> Element {
     let typed = query();
     let groups = if typed.trim().is_empty() { Vec::new() } else { by_chat(results()) };
     // Targets in display order: what the arrow keys walk through.
-    let targets: Vec<(Uuid, Uuid)> = groups.iter().flat_map(|(_, hits)| hits.iter().map(|(_, h)| (h.message.chat_id, h.message.id))).collect();
+    let targets: Vec<(Uuid, Uuid)> =
+        groups.iter().flat_map(|(_, hits)| hits.iter().map(|(_, h)| (h.message.chat_id, h.message.id))).collect();
     let count = targets.len();
     let current = selected().min(count.saturating_sub(1));
     let open = move |(id, message): (Uuid, Uuid)| {
@@ -74,7 +75,8 @@ pub fn SearchDialog(place: SearchIn, on_close: EventHandler<()>) -> Element {
         move |e: KeyboardEvent| match e.key() {
             Key::ArrowDown | Key::ArrowUp if count > 0 => {
                 e.prevent_default();
-                let next = if e.key() == Key::ArrowDown { (current + 1).min(count - 1) } else { current.saturating_sub(1) };
+                let next =
+                    if e.key() == Key::ArrowDown { (current + 1).min(count - 1) } else { current.saturating_sub(1) };
                 selected.set(next);
                 reveal(&format!("search-hit-{next}"));
             }

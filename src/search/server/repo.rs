@@ -16,7 +16,13 @@ pub struct Scope {
 const COLUMNS: &str = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.content, m.reply_to_id, m.edited_at, m.deleted_at, m.created_at";
 
 /// Up to `limit` messages where every term occurs, most relevant first, then newest first.
-pub async fn find_matches(db: &impl ConnectionTrait, scope: &Scope, text: &str, terms: &[String], limit: u64) -> Result<Vec<message::Model>, DbErr> {
+pub async fn find_matches(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    text: &str,
+    terms: &[String],
+    limit: u64,
+) -> Result<Vec<message::Model>, DbErr> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let statement = match db.get_database_backend() {
         DatabaseBackend::Postgres => postgres(scope, text, terms, limit),

@@ -35,7 +35,11 @@ pub struct SearchParams {
 /// Search the messages of every chat you are in (or of one), best match first, then newest.
 #[utoipa::path(get, path = "/api/search/messages", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn search_messages(State(state): State<AppState>, viewer: Viewer, ApiQuery(params): ApiQuery<SearchParams>) -> Result<Json<SearchResponse>, AppError> {
+pub async fn search_messages(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<SearchResponse>, AppError> {
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     Ok(Json(service::search_messages(&state, viewer.user_id, &params.q, params.chat_id, limit).await?))
 }

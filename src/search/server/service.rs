@@ -15,7 +15,13 @@ use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
 /// Messages matching `raw` in the caller's chats (or in `chat_id`, which they must be in).
-pub async fn search_messages(state: &AppState, me: Uuid, raw: &str, chat_id: Option<Uuid>, limit: u64) -> Result<SearchResponse, AppError> {
+pub async fn search_messages(
+    state: &AppState,
+    me: Uuid,
+    raw: &str,
+    chat_id: Option<Uuid>,
+    limit: u64,
+) -> Result<SearchResponse, AppError> {
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(AppError::bad_request("invalid_query", "limit is 1 to 100."));
     }

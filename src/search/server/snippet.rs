@@ -78,7 +78,9 @@ fn find(chars: &[char], terms: &[String]) -> Vec<Highlight> {
             continue;
         }
         for (at, found) in folded.match_indices(needle.as_str()) {
-            let (Ok(first), Ok(last)) = (byte_starts.binary_search(&at), byte_starts.binary_search(&(at + found.len()))) else {
+            let (Ok(first), Ok(last)) =
+                (byte_starts.binary_search(&at), byte_starts.binary_search(&(at + found.len())))
+            else {
                 continue;
             };
             let start = origin[first];

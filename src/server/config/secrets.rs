@@ -166,7 +166,12 @@ mod tests {
         let key = given.secrets().unwrap().vapid_key;
         assert_eq!(key.len(), 32);
         assert_ne!(key, first.vapid_key, "the setting wins over the file");
-        let short = Settings::from_args(["--data-dir".to_owned(), dir.display().to_string(), "--vapid-private-key".to_owned(), "c2hvcnQ".to_owned()]);
+        let short = Settings::from_args([
+            "--data-dir".to_owned(),
+            dir.display().to_string(),
+            "--vapid-private-key".to_owned(),
+            "c2hvcnQ".to_owned(),
+        ]);
         assert!(short.unwrap().secrets().is_err(), "a key that is not 32 bytes is refused");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -30,7 +30,12 @@ pub struct Timeouts {
 
 impl Timeouts {
     pub(super) fn check(&self) -> anyhow::Result<()> {
-        let waits = [("REQUEST_TIMEOUT", self.request), ("DB_ACQUIRE_TIMEOUT", self.db_acquire), ("REDIS_TIMEOUT", self.redis), ("S3_TIMEOUT", self.s3)];
+        let waits = [
+            ("REQUEST_TIMEOUT", self.request),
+            ("DB_ACQUIRE_TIMEOUT", self.db_acquire),
+            ("REDIS_TIMEOUT", self.redis),
+            ("S3_TIMEOUT", self.s3),
+        ];
         if let Some((name, _)) = waits.iter().find(|(_, d)| d.is_zero()) {
             anyhow::bail!("{name} must be positive");
         }
@@ -68,7 +73,10 @@ mod tests {
     fn every_dependency_has_a_bounded_wait_by_default() {
         let settings = Settings::from_args(Vec::<String>::new()).unwrap();
         let t = &settings.timeouts;
-        assert_eq!((t.request, t.db_acquire, t.db_statement), (Duration::from_secs(10), Duration::from_secs(3), Duration::from_secs(10)));
+        assert_eq!(
+            (t.request, t.db_acquire, t.db_statement),
+            (Duration::from_secs(10), Duration::from_secs(3), Duration::from_secs(10))
+        );
         assert_eq!((t.redis, t.s3), (Duration::from_millis(500), Duration::from_secs(5)));
     }
 

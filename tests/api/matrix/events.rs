@@ -68,126 +68,382 @@ pub const REPLIES: [(&str, &str); 4] = [
 
 pub fn rows() -> Vec<EventRow> {
     vec![
-        event("message.new", "", |app, w, _| Box::pin(async move {
-            let m = app.say(&w.owner.token, &w.group, &w.secret("new")).await;
-            Target::of(&[("id", m["id"].clone())])
-        }), GROUP),
-        event("message.edited", "", |app, w, _| Box::pin(async move {
-            let id = w.owner_message(app).await;
-            let res = app.patch_bearer(&format!("/api/messages/{id}"), &w.owner.token, json!({"content": w.secret("edited")})).await;
-            ok(res, 200).await;
-            Target::of(&[("id", json!(id))])
-        }), GROUP),
-        event("message.deleted", "", |app, w, _| Box::pin(async move {
-            let id = w.owner_message(app).await;
-            ok(app.delete_bearer(&format!("/api/messages/{id}"), &w.owner.token).await, 204).await;
-            Target::of(&[("messageId", json!(id))])
-        }), GROUP),
-        event("reaction.added", "", |app, w, _| Box::pin(async move {
-            let id = w.owner_message(app).await;
-            ok(app.post_bearer(&format!("/api/messages/{id}/reactions"), &w.owner.token, json!({"emoji": "👍"})).await, 201).await;
-            Target::of(&[("messageId", json!(id))])
-        }), GROUP),
-        event("reaction.removed", "", |app, w, _| Box::pin(async move {
-            let id = w.owner_message(app).await;
-            ok(app.post_bearer(&format!("/api/messages/{id}/reactions"), &w.owner.token, json!({"emoji": "👍"})).await, 201).await;
-            ok(app.delete_bearer(&format!("/api/messages/{id}/reactions/%F0%9F%91%8D"), &w.owner.token).await, 204).await;
-            Target::of(&[("messageId", json!(id))])
-        }), GROUP),
-        event("receipt", "", |app, w, _| Box::pin(async move {
-            let seq = app.say(&w.member.token, &w.group, &w.secret("read me")).await["seq"].clone();
-            ok(app.post_bearer(&format!("/api/chats/{}/read", w.group), &w.owner.token, json!({"seq": seq})).await, 204).await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.owner.id)), ("readSeq", seq)])
-        }), GROUP),
+        event(
+            "message.new",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let m = app.say(&w.owner.token, &w.group, &w.secret("new")).await;
+                    Target::of(&[("id", m["id"].clone())])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "message.edited",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = w.owner_message(app).await;
+                    let res = app
+                        .patch_bearer(
+                            &format!("/api/messages/{id}"),
+                            &w.owner.token,
+                            json!({"content": w.secret("edited")}),
+                        )
+                        .await;
+                    ok(res, 200).await;
+                    Target::of(&[("id", json!(id))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "message.deleted",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = w.owner_message(app).await;
+                    ok(app.delete_bearer(&format!("/api/messages/{id}"), &w.owner.token).await, 204).await;
+                    Target::of(&[("messageId", json!(id))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "reaction.added",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = w.owner_message(app).await;
+                    ok(
+                        app.post_bearer(
+                            &format!("/api/messages/{id}/reactions"),
+                            &w.owner.token,
+                            json!({"emoji": "👍"}),
+                        )
+                        .await,
+                        201,
+                    )
+                    .await;
+                    Target::of(&[("messageId", json!(id))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "reaction.removed",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = w.owner_message(app).await;
+                    ok(
+                        app.post_bearer(
+                            &format!("/api/messages/{id}/reactions"),
+                            &w.owner.token,
+                            json!({"emoji": "👍"}),
+                        )
+                        .await,
+                        201,
+                    )
+                    .await;
+                    ok(
+                        app.delete_bearer(&format!("/api/messages/{id}/reactions/%F0%9F%91%8D"), &w.owner.token).await,
+                        204,
+                    )
+                    .await;
+                    Target::of(&[("messageId", json!(id))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "receipt",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let seq = app.say(&w.member.token, &w.group, &w.secret("read me")).await["seq"].clone();
+                    ok(
+                        app.post_bearer(&format!("/api/chats/{}/read", w.group), &w.owner.token, json!({"seq": seq}))
+                            .await,
+                        204,
+                    )
+                    .await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.owner.id)), ("readSeq", seq)])
+                })
+            },
+            GROUP,
+        ),
         // Nor does loading it: the delivery mark a history load makes (written within a second)
         // tells the blocked person nothing.
-        event("receipt", "the blocker loading the direct chat", |app, w, _| Box::pin(async move {
-            app.json_bearer(&format!("/api/chats/{}/messages", w.direct), &w.owner.token).await;
-            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-            Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
-        }), NOBODY),
+        event(
+            "receipt",
+            "the blocker loading the direct chat",
+            |app, w, _| {
+                Box::pin(async move {
+                    app.json_bearer(&format!("/api/chats/{}/messages", w.direct), &w.owner.token).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                    Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
+                })
+            },
+            NOBODY,
+        ),
         // The block hides the owner's activity from the blocked person: reading their message too.
-        event("receipt", "the blocker reading the direct chat", |app, w, _| Box::pin(async move {
-            ok(app.post_bearer(&format!("/api/chats/{}/read", w.direct), &w.owner.token, json!({"seq": 1})).await, 204).await;
-            Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
-        }), NOBODY),
-        event("typing", "", |_, w, owner| Box::pin(async move {
-            owner.send(json!({"type": "typing", "data": {"chatId": w.group, "typing": true}})).await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.owner.id))])
-        }), GROUP),
+        event(
+            "receipt",
+            "the blocker reading the direct chat",
+            |app, w, _| {
+                Box::pin(async move {
+                    ok(
+                        app.post_bearer(&format!("/api/chats/{}/read", w.direct), &w.owner.token, json!({"seq": 1}))
+                            .await,
+                        204,
+                    )
+                    .await;
+                    Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
+                })
+            },
+            NOBODY,
+        ),
+        event(
+            "typing",
+            "",
+            |_, w, owner| {
+                Box::pin(async move {
+                    owner.send(json!({"type": "typing", "data": {"chatId": w.group, "typing": true}})).await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.owner.id))])
+                })
+            },
+            GROUP,
+        ),
         // Typing into the direct chat with the person you blocked reaches no one.
-        event("typing", "direct chat closed by a block", |_, w, owner| Box::pin(async move {
-            owner.send(json!({"type": "typing", "data": {"chatId": w.direct, "typing": true}})).await;
-            Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
-        }), NOBODY),
+        event(
+            "typing",
+            "direct chat closed by a block",
+            |_, w, owner| {
+                Box::pin(async move {
+                    owner.send(json!({"type": "typing", "data": {"chatId": w.direct, "typing": true}})).await;
+                    Target::of(&[("chatId", json!(w.direct)), ("userId", json!(w.owner.id))])
+                })
+            },
+            NOBODY,
+        ),
         // Presence goes to contacts and chat partners, never to someone the owner blocked, even in a shared group.
-        event("presence", "", |_, w, owner| Box::pin(async move {
-            owner.send(json!({"type": "presence", "data": {"status": "away"}})).await;
-            // Nothing about the owner's presence at all may reach those who must not see it.
-            Target::of(&[("userId", json!(w.owner.id)), ("status", json!("away"))]).leaks_on(&["userId"])
-        }), MEMBER_ONLY),
-        event("chat.created", "", |app, w, _| Box::pin(async move {
-            let id = app.group(&w.owner.token, "Another table", &[&w.member.id, &w.blocked.id]).await;
-            Target::of(&[("chatId", json!(id))])
-        }), GROUP),
-        event("chat.updated", "", |app, w, _| Box::pin(async move {
-            let res = app.patch_bearer(&format!("/api/chats/{}", w.group), &w.owner.token, json!({"name": w.secret("renamed")})).await;
-            ok(res, 200).await;
-            Target::of(&[("chatId", json!(w.group))])
-        }), GROUP),
+        event(
+            "presence",
+            "",
+            |_, w, owner| {
+                Box::pin(async move {
+                    owner.send(json!({"type": "presence", "data": {"status": "away"}})).await;
+                    // Nothing about the owner's presence at all may reach those who must not see it.
+                    Target::of(&[("userId", json!(w.owner.id)), ("status", json!("away"))]).leaks_on(&["userId"])
+                })
+            },
+            MEMBER_ONLY,
+        ),
+        event(
+            "chat.created",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = app.group(&w.owner.token, "Another table", &[&w.member.id, &w.blocked.id]).await;
+                    Target::of(&[("chatId", json!(id))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "chat.updated",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let res = app
+                        .patch_bearer(
+                            &format!("/api/chats/{}", w.group),
+                            &w.owner.token,
+                            json!({"name": w.secret("renamed")}),
+                        )
+                        .await;
+                    ok(res, 200).await;
+                    Target::of(&[("chatId", json!(w.group))])
+                })
+            },
+            GROUP,
+        ),
         // A group the removed person was in and left before it went.
-        event("chat.deleted", "", |app, w, _| Box::pin(async move {
-            let id = app.group(&w.owner.token, "Short-lived", &[&w.member.id, &w.blocked.id, &w.removed.id]).await;
-            ok(app.delete_bearer(&format!("/api/chats/{id}/members/{}", w.removed.id), &w.owner.token).await, 204).await;
-            ok(app.delete_bearer(&format!("/api/chats/{id}"), &w.owner.token).await, 204).await;
-            Target::of(&[("chatId", json!(id))])
-        }), GROUP),
-        event("member.added", "", |app, w, _| Box::pin(async move {
-            let user = w.fresh_user();
-            ok(app.post_bearer(&format!("/api/chats/{}/members", w.group), &w.owner.token, json!({"userIds": [user]})).await, 200).await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(user))])
-        }), GROUP),
-        event("member.removed", "", |app, w, _| Box::pin(async move {
-            let user = w.fresh_user();
-            ok(app.post_bearer(&format!("/api/chats/{}/members", w.group), &w.owner.token, json!({"userIds": [user]})).await, 200).await;
-            ok(app.delete_bearer(&format!("/api/chats/{}/members/{user}", w.group), &w.owner.token).await, 204).await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(user))])
-        }), GROUP),
+        event(
+            "chat.deleted",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id =
+                        app.group(&w.owner.token, "Short-lived", &[&w.member.id, &w.blocked.id, &w.removed.id]).await;
+                    ok(
+                        app.delete_bearer(&format!("/api/chats/{id}/members/{}", w.removed.id), &w.owner.token).await,
+                        204,
+                    )
+                    .await;
+                    ok(app.delete_bearer(&format!("/api/chats/{id}"), &w.owner.token).await, 204).await;
+                    Target::of(&[("chatId", json!(id))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "member.added",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let user = w.fresh_user();
+                    ok(
+                        app.post_bearer(
+                            &format!("/api/chats/{}/members", w.group),
+                            &w.owner.token,
+                            json!({"userIds": [user]}),
+                        )
+                        .await,
+                        200,
+                    )
+                    .await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(user))])
+                })
+            },
+            GROUP,
+        ),
+        event(
+            "member.removed",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let user = w.fresh_user();
+                    ok(
+                        app.post_bearer(
+                            &format!("/api/chats/{}/members", w.group),
+                            &w.owner.token,
+                            json!({"userIds": [user]}),
+                        )
+                        .await,
+                        200,
+                    )
+                    .await;
+                    ok(app.delete_bearer(&format!("/api/chats/{}/members/{user}", w.group), &w.owner.token).await, 204)
+                        .await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(user))])
+                })
+            },
+            GROUP,
+        ),
         // Brought back and removed again: the person removed is told, once, and then hears nothing more.
-        event("member.removed", "the removed person themselves", |app, w, _| Box::pin(async move {
-            let body = json!({"userIds": [w.removed.id]});
-            ok(app.post_bearer(&format!("/api/chats/{}/members", w.group), &w.owner.token, body).await, 200).await;
-            ok(app.delete_bearer(&format!("/api/chats/{}/members/{}", w.group, w.removed.id), &w.owner.token).await, 204).await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.removed.id))])
-        }), [Frame, Nothing, Frame, Frame]),
-        event("contact.request", "", |app, w, _| Box::pin(async move {
-            let id = w.owner_asks_member(app).await;
-            Target::of(&[("id", json!(id))]).leaks_on(&[])
-        }), MEMBER_ONLY),
-        event("contact.updated", "", |app, w, _| Box::pin(async move {
-            let id = w.owner_asks_member(app).await;
-            ok(app.post_bearer(&format!("/api/contacts/requests/{id}/accept"), &w.member.token, json!({})).await, 200).await;
-            Target::of(&[("userId", json!(w.owner.id)), ("status", json!("accepted"))]).leaks_on(&[])
-        }), MEMBER_ONLY),
+        event(
+            "member.removed",
+            "the removed person themselves",
+            |app, w, _| {
+                Box::pin(async move {
+                    let body = json!({"userIds": [w.removed.id]});
+                    ok(app.post_bearer(&format!("/api/chats/{}/members", w.group), &w.owner.token, body).await, 200)
+                        .await;
+                    ok(
+                        app.delete_bearer(&format!("/api/chats/{}/members/{}", w.group, w.removed.id), &w.owner.token)
+                            .await,
+                        204,
+                    )
+                    .await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.removed.id))])
+                })
+            },
+            [Frame, Nothing, Frame, Frame],
+        ),
+        event(
+            "contact.request",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = w.owner_asks_member(app).await;
+                    Target::of(&[("id", json!(id))]).leaks_on(&[])
+                })
+            },
+            MEMBER_ONLY,
+        ),
+        event(
+            "contact.updated",
+            "",
+            |app, w, _| {
+                Box::pin(async move {
+                    let id = w.owner_asks_member(app).await;
+                    ok(
+                        app.post_bearer(&format!("/api/contacts/requests/{id}/accept"), &w.member.token, json!({}))
+                            .await,
+                        200,
+                    )
+                    .await;
+                    Target::of(&[("userId", json!(w.owner.id)), ("status", json!("accepted"))]).leaks_on(&[])
+                })
+            },
+            MEMBER_ONLY,
+        ),
         // Only the blocker hears of a block: to the blocked person nothing happened.
-        event("contact.updated", "a block", |app, w, _| Box::pin(async move {
-            ok(app.post_bearer(&format!("/api/blocks/{}", w.stranger.id), &w.owner.token, json!({})).await, 204).await;
-            Target::of(&[("userId", json!(w.stranger.id))]).leaks_on(&[])
-        }), NOBODY),
+        event(
+            "contact.updated",
+            "a block",
+            |app, w, _| {
+                Box::pin(async move {
+                    ok(
+                        app.post_bearer(&format!("/api/blocks/{}", w.stranger.id), &w.owner.token, json!({})).await,
+                        204,
+                    )
+                    .await;
+                    Target::of(&[("userId", json!(w.stranger.id))]).leaks_on(&[])
+                })
+            },
+            NOBODY,
+        ),
         // What people outside the group send over their own connections is refused and reaches no one.
-        event("message.new", "a stranger's message.send", |app, w, _| Box::pin(async move {
-            let frame = json!({"type": "message.send", "data": {"chatId": w.group, "content": w.secret("intrusion"), "clientId": "x1"}});
-            w.refused(app, &w.stranger, frame, "not_found").await;
-            Target::of(&[("chatId", json!(w.group))])
-        }), NOBODY),
-        event("typing", "a removed member typing", |app, w, _| Box::pin(async move {
-            w.refused(app, &w.removed, json!({"type": "typing", "data": {"chatId": w.group, "typing": true}}), "not_found").await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.removed.id))])
-        }), NOBODY),
-        event("receipt", "a removed member's read", |app, w, _| Box::pin(async move {
-            w.refused(app, &w.removed, json!({"type": "read", "data": {"chatId": w.group, "seq": 1}}), "not_found").await;
-            Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.removed.id))])
-        }), NOBODY),
+        event(
+            "message.new",
+            "a stranger's message.send",
+            |app, w, _| {
+                Box::pin(async move {
+                    let frame = json!({"type": "message.send", "data": {"chatId": w.group, "content": w.secret("intrusion"), "clientId": "x1"}});
+                    w.refused(app, &w.stranger, frame, "not_found").await;
+                    Target::of(&[("chatId", json!(w.group))])
+                })
+            },
+            NOBODY,
+        ),
+        event(
+            "typing",
+            "a removed member typing",
+            |app, w, _| {
+                Box::pin(async move {
+                    w.refused(
+                        app,
+                        &w.removed,
+                        json!({"type": "typing", "data": {"chatId": w.group, "typing": true}}),
+                        "not_found",
+                    )
+                    .await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.removed.id))])
+                })
+            },
+            NOBODY,
+        ),
+        event(
+            "receipt",
+            "a removed member's read",
+            |app, w, _| {
+                Box::pin(async move {
+                    w.refused(
+                        app,
+                        &w.removed,
+                        json!({"type": "read", "data": {"chatId": w.group, "seq": 1}}),
+                        "not_found",
+                    )
+                    .await;
+                    Target::of(&[("chatId", json!(w.group)), ("userId", json!(w.removed.id))])
+                })
+            },
+            NOBODY,
+        ),
         // Only the signed-out device hears of it (checked in `revoke_a_device`), then nothing more.
         event("session.revoked", "", |app, w, _| Box::pin(w.revoke_a_device(app)), NOBODY),
     ]
@@ -207,7 +463,8 @@ fn every_live_event_type_is_in_the_matrix() {
     let types = server_frame_types();
     assert!(types.len() >= 20, "read the frame types: {types:?}");
     let rows = rows();
-    let listed: BTreeSet<String> = rows.iter().map(|r| r.kind.to_owned()).chain(REPLIES.iter().map(|(k, _)| (*k).to_owned())).collect();
+    let listed: BTreeSet<String> =
+        rows.iter().map(|r| r.kind.to_owned()).chain(REPLIES.iter().map(|(k, _)| (*k).to_owned())).collect();
     let missing: Vec<_> = types.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&types).collect();
     assert!(missing.is_empty(), "live event types the matrix does not list: {missing:?}");

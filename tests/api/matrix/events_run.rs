@@ -75,7 +75,12 @@ async fn person(app: &TestApp, name: &'static str) -> Person {
 impl EventWorld {
     async fn build(app: &TestApp) -> EventWorld {
         let (owner, member, stranger, removed, blocked) = tokio::join!(
-            person(app, "owner"), person(app, "member"), person(app, "stranger"), person(app, "removed"), person(app, "blocked"));
+            person(app, "owner"),
+            person(app, "member"),
+            person(app, "stranger"),
+            person(app, "removed"),
+            person(app, "blocked")
+        );
         let group = app.group(&owner.token, "Inner circle", &[&member.id, &blocked.id, &removed.id]).await;
         app.say(&owner.token, &group, "welcome").await;
         ok(app.delete_bearer(&format!("/api/chats/{group}/members/{}", removed.id), &owner.token).await, 204).await;
@@ -88,7 +93,18 @@ impl EventWorld {
             controls.push(app.group(&p.token, "Just me", &[]).await);
         }
         let pool = Mutex::new(app.seed_users(10).await);
-        EventWorld { owner, member, stranger, removed, blocked, group, direct, controls, pool, counter: AtomicUsize::new(0) }
+        EventWorld {
+            owner,
+            member,
+            stranger,
+            removed,
+            blocked,
+            group,
+            direct,
+            controls,
+            pool,
+            counter: AtomicUsize::new(0),
+        }
     }
 
     fn watcher(&self, watcher: Watcher) -> (&Person, &str) {
@@ -133,7 +149,8 @@ impl EventWorld {
         let token = body["accessToken"].as_str().expect("access").to_owned();
         let mut device = Ws::connect(&app.base, &token).await;
         let sessions = app.json_bearer("/api/sessions", &token).await;
-        let current = sessions["sessions"].as_array().expect("sessions").iter().find(|s| s["current"] == true).expect("current");
+        let current =
+            sessions["sessions"].as_array().expect("sessions").iter().find(|s| s["current"] == true).expect("current");
         let sid = current["id"].as_str().expect("sid").to_owned();
         ok(app.delete_bearer(&format!("/api/sessions/{sid}"), &self.member.token).await, 204).await;
         let told = device.next_of("session.revoked").await.expect("the signed-out device is told");
@@ -148,14 +165,22 @@ impl EventWorld {
 }
 
 /// Sends a watcher's control message and returns every frame that arrived before it.
-async fn until_control(app: &TestApp, w: &EventWorld, watcher: Watcher, ws: &mut Ws, text: String) -> Result<Vec<Value>, String> {
+async fn until_control(
+    app: &TestApp,
+    w: &EventWorld,
+    watcher: Watcher,
+    ws: &mut Ws,
+    text: String,
+) -> Result<Vec<Value>, String> {
     let (person, chat) = w.watcher(watcher);
     app.say(&person.token, chat, &text).await;
     let mut before = Vec::new();
     let deadline = tokio::time::Instant::now() + CONTROL_WAIT;
     loop {
         let left = deadline.checked_duration_since(tokio::time::Instant::now()).unwrap_or_default();
-        let Some(frame) = ws.next_within(left).await else { return Err(format!("{watcher:?}'s control frame never came")) };
+        let Some(frame) = ws.next_within(left).await else {
+            return Err(format!("{watcher:?}'s control frame never came"));
+        };
         if frame["type"] == "message.new" && frame["data"]["content"] == text.as_str() {
             return Ok(before);
         }
@@ -169,19 +194,40 @@ async fn settle(owner: &mut Ws) {
     assert!(owner.next_of("pong").await.is_some(), "the owner's connection answers");
 }
 
-fn judge(row: &EventRow, watcher: Watcher, sees: Sees, target: &Target, control_chat: &str, frames: &[Value]) -> Result<(), String> {
-    let of_kind: Vec<&Value> = frames.iter().filter(|f| f["type"] == row.kind && f["data"]["chatId"] != control_chat).collect();
+fn judge(
+    row: &EventRow,
+    watcher: Watcher,
+    sees: Sees,
+    target: &Target,
+    control_chat: &str,
+    frames: &[Value],
+) -> Result<(), String> {
+    let of_kind: Vec<&Value> =
+        frames.iter().filter(|f| f["type"] == row.kind && f["data"]["chatId"] != control_chat).collect();
     let ok = match sees {
         Sees::Frame => of_kind.iter().any(|f| target.matches(f)),
         Sees::Nothing => !of_kind.iter().any(|f| target.leaked_by(f)),
     };
-    if ok { Ok(()) } else { Err(format!("{} [{}] to {watcher:?}: wanted {sees:?}, got {of_kind:?}", row.kind, row.case)) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{} [{}] to {watcher:?}: wanted {sees:?}, got {of_kind:?}", row.kind, row.case))
+    }
 }
 
 /// Every watcher's control frame, concurrently, once the owner's own frames were handled.
-async fn control_round(app: &TestApp, w: &EventWorld, owner: &mut Ws, sockets: &mut [Ws], round: usize) -> Vec<Result<Vec<Value>, String>> {
+async fn control_round(
+    app: &TestApp,
+    w: &EventWorld,
+    owner: &mut Ws,
+    sockets: &mut [Ws],
+    round: usize,
+) -> Vec<Result<Vec<Value>, String>> {
     settle(owner).await;
-    let waits = sockets.iter_mut().zip(WATCHERS).map(|(ws, watcher)| until_control(app, w, watcher, ws, format!("control {round} for {watcher:?}")));
+    let waits = sockets
+        .iter_mut()
+        .zip(WATCHERS)
+        .map(|(ws, watcher)| until_control(app, w, watcher, ws, format!("control {round} for {watcher:?}")));
     futures::future::join_all(waits).await
 }
 

@@ -39,7 +39,14 @@ pub enum Actor {
 
 /// Column order of the tables.
 pub const ACTORS: [Actor; 9] = [
-    Actor::Anonymous, Actor::Revoked, Actor::Expired, Actor::Stranger, Actor::Removed, Actor::Blocked, Actor::Member, Actor::Admin,
+    Actor::Anonymous,
+    Actor::Revoked,
+    Actor::Expired,
+    Actor::Stranger,
+    Actor::Removed,
+    Actor::Blocked,
+    Actor::Member,
+    Actor::Admin,
     Actor::Owner,
 ];
 
@@ -129,7 +136,8 @@ impl Req {
     }
 }
 
-pub type Fresh = for<'a> fn(&'a crate::helpers::TestApp, &'a world::World, Actor) -> futures::future::LocalBoxFuture<'a, Req>;
+pub type Fresh =
+    for<'a> fn(&'a crate::helpers::TestApp, &'a world::World, Actor) -> futures::future::LocalBoxFuture<'a, Req>;
 
 /// How a row makes its request: from the shared world, or with a fresh target per cell.
 pub enum Prep {

@@ -26,7 +26,8 @@ async fn http(app: &TestApp, method: &str, req: Req, token: Option<&str>) -> Ans
         Body::None => request,
         Body::Json(body) => request.json(&body),
         Body::Image(bytes) => {
-            let part = reqwest::multipart::Part::bytes(bytes).file_name("tiny.png").mime_str("image/png").expect("mime");
+            let part =
+                reqwest::multipart::Part::bytes(bytes).file_name("tiny.png").mime_str("image/png").expect("mime");
             request.multipart(reqwest::multipart::Form::new().part("file", part))
         }
     };
@@ -45,7 +46,9 @@ async fn websocket(app: &TestApp, req: Req, token: Option<&str>) -> Answer {
     let url = format!("{}{}{query}", app.base.replacen("http", "ws", 1), req.path);
     match tokio_tungstenite::connect_async(url).await {
         Ok(_) => Answer { status: 101, body: None },
-        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Answer { status: res.status().as_u16(), body: res.body().clone() },
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
+            Answer { status: res.status().as_u16(), body: res.body().clone() }
+        }
         Err(e) => panic!("WebSocket handshake failed without an answer: {e}"),
     }
 }
@@ -71,7 +74,8 @@ fn judge(world: &World, expect: Expect, answer: &Answer) -> Result<(), String> {
         return Err(format!("the answer holds {secret:?}"));
     }
     let Some(code) = code else { return Ok(()) };
-    let error: Value = serde_json::from_slice(body).map_err(|_| format!("not a JSON error: {}", String::from_utf8_lossy(body)))?;
+    let error: Value =
+        serde_json::from_slice(body).map_err(|_| format!("not a JSON error: {}", String::from_utf8_lossy(body)))?;
     let only_error = error.as_object().is_some_and(|o| o.len() == 1);
     let has_message = error["error"]["message"].as_str().is_some_and(|m| !m.is_empty());
     if error["error"]["code"] != code || !only_error || !has_message {
@@ -87,8 +91,11 @@ async fn attempt(app: &TestApp, world: &World, row: &Row, actor: Actor) -> (Answ
     };
     let survives = req.survives.take();
     let token = req.token.clone().or_else(|| world.token(actor).map(str::to_owned));
-    let answer =
-        if row.path == "/api/ws" { websocket(app, req, token.as_deref()).await } else { http(app, row.method, req, token.as_deref()).await };
+    let answer = if row.path == "/api/ws" {
+        websocket(app, req, token.as_deref()).await
+    } else {
+        http(app, row.method, req, token.as_deref()).await
+    };
     (answer, survives)
 }
 
@@ -101,7 +108,10 @@ async fn still_there(app: &TestApp, world: &World, survives: &Survives) -> Resul
     if status == 200 && body.contains(&survives.holds) {
         Ok(())
     } else {
-        Err(format!("the target is gone: {:?} reading {} got {status} without {}", survives.who, survives.path, survives.holds))
+        Err(format!(
+            "the target is gone: {:?} reading {} got {status} without {}",
+            survives.who, survives.path, survives.holds
+        ))
     }
 }
 
@@ -150,6 +160,12 @@ fn every_api_route_is_in_the_matrix() {
     assert!(stale.is_empty(), "matrix rows for routes that no longer exist: {stale:?}");
     let mut keys = BTreeSet::new();
     for row in &rows {
-        assert!(keys.insert((row.method, row.path, row.case)), "{} {} [{}] is listed twice", row.method, row.path, row.case);
+        assert!(
+            keys.insert((row.method, row.path, row.case)),
+            "{} {} [{}] is listed twice",
+            row.method,
+            row.path,
+            row.case
+        );
     }
 }

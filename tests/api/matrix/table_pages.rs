@@ -21,14 +21,32 @@ fn chat_page() -> [Expect; 9] {
 pub fn rows() -> Vec<Row> {
     vec![
         row("GET", "/api/ui/viewer", Prep::Shared(|_, _| Req::to("/api/ui/viewer")), signed_out_empty(Allow(200))),
-        row("GET", "/api/ui/sessions", Prep::Shared(|_, _| Req::to("/api/ui/sessions")),
-            signed_in(Allow(200), Allow(200), Allow(200), Allow(200), Allow(200))),
+        row(
+            "GET",
+            "/api/ui/sessions",
+            Prep::Shared(|_, _| Req::to("/api/ui/sessions")),
+            signed_in(Allow(200), Allow(200), Allow(200), Allow(200), Allow(200)),
+        ),
         row("GET", "/api/ui/chats", Prep::Shared(|_, _| Req::to("/api/ui/chats")), signed_out_empty(Blind(200))),
         row("GET", "/api/ui/contacts", Prep::Shared(|_, _| Req::to("/api/ui/contacts")), signed_out_empty(Allow(200))),
-        row("GET", "/api/ui/chats/{id}", Prep::Shared(|w, _| Req::to(format!("/api/ui/chats/{}", w.group))), chat_page()),
-        row("GET", "/api/ui/chats/{id}/around/{message}",
-            Prep::Shared(|w, _| Req::to(format!("/api/ui/chats/{}/around/{}", w.group, w.message))), chat_page()),
-        row("GET", "/api/ui/groups/{slug}", Prep::Shared(|w, _| Req::to(format!("/api/ui/groups/{}", w.slug))), chat_page()),
+        row(
+            "GET",
+            "/api/ui/chats/{id}",
+            Prep::Shared(|w, _| Req::to(format!("/api/ui/chats/{}", w.group))),
+            chat_page(),
+        ),
+        row(
+            "GET",
+            "/api/ui/chats/{id}/around/{message}",
+            Prep::Shared(|w, _| Req::to(format!("/api/ui/chats/{}/around/{}", w.group, w.message))),
+            chat_page(),
+        ),
+        row(
+            "GET",
+            "/api/ui/groups/{slug}",
+            Prep::Shared(|w, _| Req::to(format!("/api/ui/groups/{}", w.slug))),
+            chat_page(),
+        ),
     ]
 }
 

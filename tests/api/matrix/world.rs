@@ -68,15 +68,28 @@ async fn ok(res: reqwest::Response, status: u16, what: &str) -> Value {
 
 impl World {
     pub async fn build(app: &TestApp) -> World {
-        let (owner, admin, member, stranger, removed, blocked) = tokio::join!(person(app, "owner"), person(app, "admin"),
-            person(app, "member"), person(app, "stranger"), person(app, "removed"), person(app, "blocked"));
+        let (owner, admin, member, stranger, removed, blocked) = tokio::join!(
+            person(app, "owner"),
+            person(app, "admin"),
+            person(app, "member"),
+            person(app, "stranger"),
+            person(app, "removed"),
+            person(app, "blocked")
+        );
         let tag = &uuid::Uuid::now_v7().simple().to_string()[20..];
         let group_name = format!("Council {tag}");
         let group = app.group(&owner.token, &group_name, &[&admin.id, &member.id, &blocked.id, &removed.id]).await;
         let parting = format!("parting words {tag}");
         app.say(&removed.token, &group, &parting).await;
-        ok(app.delete_bearer(&format!("/api/chats/{group}/members/{}", removed.id), &owner.token).await, 204, "removing").await;
-        let res = app.patch_bearer(&format!("/api/chats/{group}/members/{}", admin.id), &owner.token, json!({"role": "admin"})).await;
+        ok(
+            app.delete_bearer(&format!("/api/chats/{group}/members/{}", removed.id), &owner.token).await,
+            204,
+            "removing",
+        )
+        .await;
+        let res = app
+            .patch_bearer(&format!("/api/chats/{group}/members/{}", admin.id), &owner.token, json!({"role": "admin"}))
+            .await;
         ok(res, 200, "making the admin").await;
         let chat = app.json_bearer(&format!("/api/chats/{group}"), &owner.token).await;
         let slug = chat["chat"]["slug"].as_str().expect("slug").to_owned();
@@ -86,13 +99,17 @@ impl World {
         let direct_text = format!("direct whisper {tag}");
         let direct_message = app.say(&owner.token, &direct, &direct_text).await["id"].as_str().expect("id").to_owned();
         let reply_text = format!("direct reply {tag}");
-        let blocked_message = app.say(&blocked.token, &direct, &reply_text).await["id"].as_str().expect("id").to_owned();
-        ok(app.post_bearer(&format!("/api/blocks/{}", blocked.id), &owner.token, json!({})).await, 204, "blocking").await;
+        let blocked_message =
+            app.say(&blocked.token, &direct, &reply_text).await["id"].as_str().expect("id").to_owned();
+        ok(app.post_bearer(&format!("/api/blocks/{}", blocked.id), &owner.token, json!({})).await, 204, "blocking")
+            .await;
 
         let draft = format!("first draft {tag}");
         let message = app.say(&member.token, &group, &draft).await["id"].as_str().expect("message id").to_owned();
         let message_text = format!("launch code {tag}");
-        let res = app.patch_bearer(&format!("/api/messages/{message}"), &member.token, json!({"content": message_text})).await;
+        let res = app
+            .patch_bearer(&format!("/api/messages/{message}"), &member.token, json!({"content": message_text}))
+            .await;
         ok(res, 200, "editing").await;
 
         let png = crate::images::png(8, 8);
@@ -100,7 +117,12 @@ impl World {
         let media_unsent = app.upload_ok(&member.token, png).await["id"].as_str().expect("media").to_owned();
         let caption = format!("holiday photo {tag}");
         let body = json!({"content": caption, "clientId": uuid::Uuid::now_v7().to_string(), "mediaIds": [media_sent]});
-        ok(app.post_bearer(&format!("/api/chats/{group}/messages"), &member.token, body).await, 201, "sending the photo").await;
+        ok(
+            app.post_bearer(&format!("/api/chats/{group}/messages"), &member.token, body).await,
+            201,
+            "sending the photo",
+        )
+        .await;
 
         let second = app.login(member.name, PASSWORD).await;
         let revoked = second["accessToken"].as_str().expect("access").to_owned();
@@ -108,16 +130,47 @@ impl World {
         ok(res, 204, "signing the second device out").await;
         let key = std::fs::read(app.data_dir.join("secrets").join("jwt.key")).expect("JWT key in DATA_DIR");
         let past = forge::now() - 3600;
-        let claims = forge::with(forge::claims(&member.id, &sid_of(&member.token)), json!({"iat": past - 900, "nbf": past - 900, "exp": past}));
+        let claims = forge::with(
+            forge::claims(&member.id, &sid_of(&member.token)),
+            json!({"iat": past - 900, "nbf": past - 900, "exp": past}),
+        );
         let expired = forge::hs256(&key, &claims);
 
         let db = sea_orm::Database::connect(&app.database_url).await.expect("db");
         let pool = Mutex::new(app.seed_users(120).await);
-        let secrets = vec![group_name.clone(), slug.clone(), direct_text, reply_text.clone(), draft, message_text.clone(), caption, parting];
+        let secrets = vec![
+            group_name.clone(),
+            slug.clone(),
+            direct_text,
+            reply_text.clone(),
+            draft,
+            message_text.clone(),
+            caption,
+            parting,
+        ];
         World {
-            owner, admin, member, stranger, removed, blocked, revoked, expired, group, slug, group_name, direct, direct_message,
-            blocked_message, reply_text, message, message_text,
-            media_sent, media_unsent, secrets, db, pool,
+            owner,
+            admin,
+            member,
+            stranger,
+            removed,
+            blocked,
+            revoked,
+            expired,
+            group,
+            slug,
+            group_name,
+            direct,
+            direct_message,
+            blocked_message,
+            reply_text,
+            message,
+            message_text,
+            media_sent,
+            media_unsent,
+            secrets,
+            db,
+            pool,
         }
     }
 
@@ -158,7 +211,13 @@ impl World {
     pub async fn fresh_group(&self, app: &TestApp) -> String {
         let others = [self.admin.id.as_str(), self.member.id.as_str(), self.blocked.id.as_str()];
         let id = app.group(&self.owner.token, &format!("Spare {}", self.group_name), &others).await;
-        let res = app.patch_bearer(&format!("/api/chats/{id}/members/{}", self.admin.id), &self.owner.token, json!({"role": "admin"})).await;
+        let res = app
+            .patch_bearer(
+                &format!("/api/chats/{id}/members/{}", self.admin.id),
+                &self.owner.token,
+                json!({"role": "admin"}),
+            )
+            .await;
         ok(res, 200, "making the admin").await;
         id
     }
@@ -172,7 +231,9 @@ impl World {
     /// A fresh user added to the group by the owner, as a plain member.
     pub async fn fresh_group_member(&self, app: &TestApp) -> String {
         let user = self.fresh_user();
-        let res = app.post_bearer(&format!("/api/chats/{}/members", self.group), &self.owner.token, json!({"userIds": [user]})).await;
+        let res = app
+            .post_bearer(&format!("/api/chats/{}/members", self.group), &self.owner.token, json!({"userIds": [user]}))
+            .await;
         ok(res, 200, "adding a member").await;
         user
     }
@@ -199,10 +260,17 @@ impl World {
         let (low, high) = if a < b { (a, b) } else { (b, a) };
         let id = uuid::Uuid::now_v7();
         contact::ActiveModel {
-            user_id: Set(low), contact_id: Set(high), status: Set("pending".into()), requested_by: Set(a),
-            created_at: Set(chrono::Utc::now()), accepted_at: Set(None), request_id: Set(Some(id)),
+            user_id: Set(low),
+            contact_id: Set(high),
+            status: Set("pending".into()),
+            requested_by: Set(a),
+            created_at: Set(chrono::Utc::now()),
+            accepted_at: Set(None),
+            request_id: Set(Some(id)),
         }
-        .insert(&self.db).await.expect("a pending request");
+        .insert(&self.db)
+        .await
+        .expect("a pending request");
         (id.to_string(), from)
     }
 

@@ -51,11 +51,24 @@ pub struct Fixture {
 }
 
 async fn sign_in(app: &TestApp, username: &str) -> Device {
-    let res = app.program().post(app.url("/api/auth/login")).header("origin", &app.base)
-        .json(&json!({"username": username, "password": "password123"})).send().await.expect("login");
+    let res = app
+        .program()
+        .post(app.url("/api/auth/login"))
+        .header("origin", &app.base)
+        .json(&json!({"username": username, "password": "password123"}))
+        .send()
+        .await
+        .expect("login");
     assert_eq!(res.status(), 200, "logging in {username}");
-    let set_cookie = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{}=", forge::COOKIE)).map(|rest| rest.split(';').next().unwrap_or_default().to_owned()))
+    let set_cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{}=", forge::COOKIE))
+                .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+        })
         .expect("session cookie");
     let body: Value = res.json().await.expect("login body");
     let access = body["accessToken"].as_str().expect("access").to_owned();
@@ -70,7 +83,12 @@ async fn sign_in(app: &TestApp, username: &str) -> Device {
 }
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.program().post(app.url("/api/auth/refresh")).json(&json!({"refreshToken": token})).send().await.expect("refresh")
+    app.program()
+        .post(app.url("/api/auth/refresh"))
+        .json(&json!({"refreshToken": token}))
+        .send()
+        .await
+        .expect("refresh")
 }
 
 fn secret(app: &TestApp, name: &str) -> Vec<u8> {
@@ -90,8 +108,14 @@ impl Fixture {
         assert_eq!(res.status(), 204);
 
         let logged_out = sign_in(app, "alice").await;
-        let res = app.program().post(app.url("/api/auth/logout")).header("origin", &app.base)
-            .header("cookie", format!("{}={}", forge::COOKIE, logged_out.cookie)).send().await.expect("logout");
+        let res = app
+            .program()
+            .post(app.url("/api/auth/logout"))
+            .header("origin", &app.base)
+            .header("cookie", format!("{}={}", forge::COOKIE, logged_out.cookie))
+            .send()
+            .await
+            .expect("logout");
         assert_eq!(res.status(), 204);
 
         let mut reuse_revoked = sign_in(app, "alice").await;
@@ -105,14 +129,29 @@ impl Fixture {
         let stale_cookie = sign_in(app, "alice").await;
         let db = sea_orm::Database::connect(&app.database_url).await.expect("db");
         let past = chrono::Utc::now() - chrono::Duration::days(1);
-        session::Entity::update_many().col_expr(session::Column::ExpiresAt, Expr::value(past))
-            .filter(session::Column::Id.eq(uuid(&expired.session_id))).exec(&db).await.expect("expire a session");
-        web_session::Entity::update_many().col_expr(web_session::Column::ExpiresAt, Expr::value(past))
-            .filter(web_session::Column::Id.eq(forge::cookie_session_id(&stale_cookie.cookie))).exec(&db).await.expect("expire a cookie");
+        session::Entity::update_many()
+            .col_expr(session::Column::ExpiresAt, Expr::value(past))
+            .filter(session::Column::Id.eq(uuid(&expired.session_id)))
+            .exec(&db)
+            .await
+            .expect("expire a session");
+        web_session::Entity::update_many()
+            .col_expr(web_session::Column::ExpiresAt, Expr::value(past))
+            .filter(web_session::Column::Id.eq(forge::cookie_session_id(&stale_cookie.cookie)))
+            .exec(&db)
+            .await
+            .expect("expire a cookie");
 
         let everywhere = sign_in(app, "dave").await;
         let other = sign_in(app, "dave").await;
-        let res = app.program().post(app.url("/api/auth/logout")).bearer_auth(&other.access).json(&json!({"all": true})).send().await.expect("logout");
+        let res = app
+            .program()
+            .post(app.url("/api/auth/logout"))
+            .bearer_auth(&other.access)
+            .json(&json!({"all": true}))
+            .send()
+            .await
+            .expect("logout");
         assert_eq!(res.status(), 204);
 
         let deleted = sign_in(app, "carol").await;
@@ -124,14 +163,27 @@ impl Fixture {
         let rotated_current = body["refreshToken"].as_str().expect("refresh").to_owned();
 
         let key: Value = app.json_bearer("/api/push/key", &alice.access).await;
-        let vapid_public = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key["publicKey"].as_str().expect("key"))
-            .expect("VAPID key");
+        let vapid_public = base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            key["publicKey"].as_str().expect("key"),
+        )
+        .expect("VAPID key");
         Fixture {
             base: app.base.clone(),
             jwt_key: secret(app, "jwt.key"),
             cookie_key: secret(app, "cookie.key"),
             vapid_public,
-            alice, bob, revoked, logged_out, reuse_revoked, expired, stale_cookie, everywhere, deleted, rotated, rotated_current,
+            alice,
+            bob,
+            revoked,
+            logged_out,
+            reuse_revoked,
+            expired,
+            stale_cookie,
+            everywhere,
+            deleted,
+            rotated,
+            rotated_current,
         }
     }
 
@@ -148,8 +200,16 @@ impl Fixture {
             jwt_key: vec![1; 64],
             cookie_key: vec![2; 64],
             vapid_public: vec![4; 65],
-            alice: device(), bob: device(), revoked: device(), logged_out: device(), reuse_revoked: device(),
-            expired: device(), stale_cookie: device(), everywhere: device(), deleted: device(), rotated: device(),
+            alice: device(),
+            bob: device(),
+            revoked: device(),
+            logged_out: device(),
+            reuse_revoked: device(),
+            expired: device(),
+            stale_cookie: device(),
+            everywhere: device(),
+            deleted: device(),
+            rotated: device(),
             rotated_current: forge::b64([5; 32]),
         }
     }

@@ -106,7 +106,10 @@ pub fn attacker() -> &'static AttackerKeys {
             rsa_n: b64(public.n().to_bytes_be()),
             rsa_e: b64(public.e().to_bytes_be()),
             ec_private_der: p256::pkcs8::EncodePrivateKey::to_pkcs8_der(&ec).expect("EC DER").as_bytes().to_vec(),
-            ed_private_der: ed25519_dalek::pkcs8::EncodePrivateKey::to_pkcs8_der(&ed).expect("Ed DER").as_bytes().to_vec(),
+            ed_private_der: ed25519_dalek::pkcs8::EncodePrivateKey::to_pkcs8_der(&ed)
+                .expect("Ed DER")
+                .as_bytes()
+                .to_vec(),
         }
     })
 }
@@ -114,9 +117,12 @@ pub fn attacker() -> &'static AttackerKeys {
 impl AttackerKeys {
     pub fn sign(&self, alg: Algorithm, header: Option<Header>, claims: &Value) -> String {
         let key = match alg {
-            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
-                EncodingKey::from_rsa_der(&self.rsa_private_der)
-            }
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => EncodingKey::from_rsa_der(&self.rsa_private_der),
             Algorithm::ES256 => EncodingKey::from_ec_der(&self.ec_private_der),
             Algorithm::EdDSA => EncodingKey::from_ed_der(&self.ed_private_der),
             other => panic!("no attacker key for {other:?}"),
@@ -126,7 +132,8 @@ impl AttackerKeys {
 
     /// The attacker's RSA public key as a JWK, to embed in a token header.
     pub fn rsa_jwk(&self) -> jsonwebtoken::jwk::Jwk {
-        serde_json::from_value(json!({"kty": "RSA", "n": self.rsa_n, "e": self.rsa_e, "alg": "RS256", "use": "sig"})).expect("JWK")
+        serde_json::from_value(json!({"kty": "RSA", "n": self.rsa_n, "e": self.rsa_e, "alg": "RS256", "use": "sig"}))
+            .expect("JWK")
     }
 }
 

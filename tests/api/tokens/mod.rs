@@ -66,7 +66,15 @@ pub struct Probe {
 
 impl Probe {
     fn http(route: &'static str, method: Method, path: &str, expect: Expect) -> Self {
-        Probe { route, transport: Transport::Http, method, path: path.to_owned(), headers: Vec::new(), body: None, expect }
+        Probe {
+            route,
+            transport: Transport::Http,
+            method,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: None,
+            expect,
+        }
     }
 
     fn ws(route: &'static str, path: &str, expect: Expect) -> Self {
@@ -115,7 +123,13 @@ pub fn bearer(category: Category, name: &str, token: &str) -> Case {
 
 /// A `parlor_session` cookie (none at all when `None`), sent as a same-site browser would
 /// send it, on every cookie route; `extra` headers ride along on each request.
-pub fn cookie(category: Category, name: &str, fx: &Fixture, value: Option<&str>, extra: &[(&'static str, &str)]) -> Case {
+pub fn cookie(
+    category: Category,
+    name: &str,
+    fx: &Fixture,
+    value: Option<&str>,
+    extra: &[(&'static str, &str)],
+) -> Case {
     let with = |mut probe: Probe| {
         if let Some(value) = value {
             probe = probe.header("cookie", format!("{}={value}", forge::COOKIE));
@@ -139,7 +153,8 @@ pub fn cookie(category: Category, name: &str, fx: &Fixture, value: Option<&str>,
 
 /// A refresh token at the refresh endpoint.
 pub fn refresh(name: &str, token: &str, code: &'static str) -> Case {
-    let probe = Probe::http("refresh", Method::POST, "/api/auth/refresh", Expect::Error(401, code)).json(json!({"refreshToken": token}));
+    let probe = Probe::http("refresh", Method::POST, "/api/auth/refresh", Expect::Error(401, code))
+        .json(json!({"refreshToken": token}));
     Case { name: name.to_owned(), category: Category::RefreshToken, probes: vec![probe] }
 }
 
@@ -173,9 +188,19 @@ fn the_table_keeps_at_least_sixty_distinct_named_cases_in_every_category() {
     println!("{} negative token cases, {probes} requests: {per_category:?}", cases.len());
     assert!(cases.len() >= MIN_CASES, "only {} cases", cases.len());
     for category in [
-        Category::AlgNone, Category::AlgorithmConfusion, Category::WrongKey, Category::Expired, Category::NotYetValid,
-        Category::WrongType, Category::TamperedClaims, Category::RevokedSession, Category::OtherUser,
-        Category::RefreshToken, Category::Cookie, Category::Csrf, Category::CrossSiteLive,
+        Category::AlgNone,
+        Category::AlgorithmConfusion,
+        Category::WrongKey,
+        Category::Expired,
+        Category::NotYetValid,
+        Category::WrongType,
+        Category::TamperedClaims,
+        Category::RevokedSession,
+        Category::OtherUser,
+        Category::RefreshToken,
+        Category::Cookie,
+        Category::Csrf,
+        Category::CrossSiteLive,
     ] {
         let n = per_category.get(&category).copied().unwrap_or(0);
         assert!(n >= MIN_PER_CATEGORY, "{category:?} has {n} cases");

@@ -45,8 +45,14 @@ async fn sse_first_event(app: &TestApp, query: &str, headers: &[(&'static str, &
 }
 
 async fn browser_cookie(app: &TestApp, username: &str) -> String {
-    let res = app.program().post(app.url("/api/auth/login")).header("origin", &app.base)
-        .json(&json!({"username": username, "password": "password123"})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/login"))
+        .header("origin", &app.base)
+        .json(&json!({"username": username, "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
     res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
 }
 
@@ -55,7 +61,9 @@ async fn pages_of_this_site_connect_live_with_the_cookie() {
     let app = spawn_app().await;
     app.register("browser", "password123").await;
     let cookie = browser_cookie(&app, "browser").await;
-    let ready = ws_first_frame(&app, "", &[("cookie", &cookie), ("origin", &app.base), ("sec-fetch-site", "same-origin")]).await;
+    let ready =
+        ws_first_frame(&app, "", &[("cookie", &cookie), ("origin", &app.base), ("sec-fetch-site", "same-origin")])
+            .await;
     assert_eq!(ready.unwrap()["type"], "ready");
     // A same-origin EventSource sends no Origin; newer browsers add Sec-Fetch-Site.
     let ready = sse_first_event(&app, "", &[("cookie", &cookie), ("sec-fetch-site", "same-origin")]).await;

@@ -14,12 +14,20 @@ pub async fn run_all(app: &TestApp, cases: &[Case]) {
         for probe in &case.probes {
             requests += 1;
             if let Err(why) = check(app, probe).await {
-                failures.push(format!("[{:?}] {} — {} {} {}: {why}", case.category, case.name, probe.route, probe.method, probe.path));
+                failures.push(format!(
+                    "[{:?}] {} — {} {} {}: {why}",
+                    case.category, case.name, probe.route, probe.method, probe.path
+                ));
             }
         }
     }
     println!("{} cases, {requests} requests, {} not refused as expected", cases.len(), failures.len());
-    assert!(failures.is_empty(), "{} of {requests} requests were not refused as expected:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {requests} requests were not refused as expected:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Ok when the probe was refused as expected; otherwise what happened instead.
@@ -40,7 +48,11 @@ pub async fn check(app: &TestApp, probe: &Probe) -> Result<(), String> {
             if status != 303 || !location.starts_with("/login") {
                 return Err(format!("status {status} to {location:?}, expected 303 to /login"));
             }
-            if body.is_empty() { Ok(()) } else { Err(format!("a redirect with a body: {}", String::from_utf8_lossy(&body))) }
+            if body.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("a redirect with a body: {}", String::from_utf8_lossy(&body)))
+            }
         }
     }
 }
@@ -49,7 +61,8 @@ pub async fn check(app: &TestApp, probe: &Probe) -> Result<(), String> {
 fn error_body(body: &[u8], code: &str) -> Result<(), String> {
     let text = String::from_utf8_lossy(body);
     let json: Value = serde_json::from_slice(body).map_err(|_| format!("not a JSON error body: {text}"))?;
-    let only_error = json.as_object().is_some_and(|o| o.len() == 1) && json["error"].as_object().is_some_and(|e| e.len() == 2);
+    let only_error =
+        json.as_object().is_some_and(|o| o.len() == 1) && json["error"].as_object().is_some_and(|e| e.len() == 2);
     let message = json["error"]["message"].as_str().is_some_and(|m| !m.is_empty());
     if !only_error || !message {
         return Err(format!("not exactly an error body: {text}"));
@@ -77,7 +90,8 @@ async fn http(app: &TestApp, probe: &Probe) -> Result<Answer, String> {
     if headers.get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream")) {
         return Err(format!("status {status}: an event stream was opened"));
     }
-    let body = tokio::time::timeout(std::time::Duration::from_secs(5), response.bytes()).await
+    let body = tokio::time::timeout(std::time::Duration::from_secs(5), response.bytes())
+        .await
         .map_err(|_| "the body did not end".to_owned())?
         .map_err(|e| format!("reading the body: {e}"))?;
     Ok((status, headers, body.to_vec()))

@@ -15,7 +15,10 @@ async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
 
 async fn session_id(app: &TestApp, token: &str) -> String {
     let list = app.json_bearer("/api/sessions", token).await;
-    list["sessions"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"].as_str().unwrap().to_owned()
+    list["sessions"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// The socket says `session.revoked`, closes, and carried no message on the way out.
@@ -25,7 +28,10 @@ async fn ends_with_revocation(ws: &mut Ws) {
         frames.push(frame);
     }
     assert!(ws.closed().await, "the socket closes: {frames:?}");
-    assert!(frames.iter().any(|f| f["type"] == "session.revoked" && f["data"]["sessionId"].is_string()), "told why: {frames:?}");
+    assert!(
+        frames.iter().any(|f| f["type"] == "session.revoked" && f["data"]["sessionId"].is_string()),
+        "told why: {frames:?}"
+    );
     assert!(frames.iter().all(|f| f["type"] != "message.new"), "nothing after the revocation: {frames:?}");
 }
 
@@ -51,8 +57,14 @@ async fn a_revoked_devices_open_websocket_and_event_stream_close_and_get_no_more
     while let Some((_, frame)) = sse.next().await {
         events.push(frame);
     }
-    assert!(events.iter().any(|f| f["type"] == "session.revoked" && f["data"]["sessionId"] == phone.as_str()), "{events:?}");
-    assert!(events.iter().all(|f| f["type"] != "message.new"), "the stream ended without the later message: {events:?}");
+    assert!(
+        events.iter().any(|f| f["type"] == "session.revoked" && f["data"]["sessionId"] == phone.as_str()),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().all(|f| f["type"] != "message.new"),
+        "the stream ended without the later message: {events:?}"
+    );
 
     // The stolen token, still inside its 15 minutes, opens nothing new.
     assert_error(app.get_bearer("/api/users/me", &bob_phone).await, 401).await;
@@ -73,8 +85,14 @@ async fn a_revoked_devices_open_websocket_and_event_stream_close_and_get_no_more
 async fn a_browser_websocket_opened_with_the_cookie_closes_when_its_device_is_signed_out() {
     let app = spawn_app().await;
     let (_, phone, _) = app.user("owner").await;
-    let login = app.program().post(app.url("/api/auth/login")).header("origin", &app.base)
-        .json(&json!({"username": "owner", "password": "password123"})).send().await.unwrap();
+    let login = app
+        .program()
+        .post(app.url("/api/auth/login"))
+        .header("origin", &app.base)
+        .json(&json!({"username": "owner", "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
     let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     let browser_token = login.json::<Value>().await.unwrap()["accessToken"].as_str().unwrap().to_owned();
     let mut request = format!("{}/api/ws", app.base.replacen("http", "ws", 1)).into_client_request().unwrap();
@@ -95,7 +113,10 @@ async fn a_browser_websocket_opened_with_the_cookie_closes_when_its_device_is_si
         }
     }
     assert!(frames.iter().any(|f| f.contains("session.revoked")), "{frames:?}");
-    assert!(matches!(tokio::time::timeout(Duration::from_secs(3), socket.next()).await, Ok(None | Some(Err(_)))), "closed");
+    assert!(
+        matches!(tokio::time::timeout(Duration::from_secs(3), socket.next()).await, Ok(None | Some(Err(_)))),
+        "closed"
+    );
 }
 
 #[tokio::test]
@@ -125,10 +146,17 @@ async fn two_refreshes_racing_with_one_token_leave_one_winner_and_then_end_the_s
     let app = spawn_app().await;
     let (_, _, token) = app.user("racer").await;
     let (a, b) = tokio::join!(refresh(&app, &token), refresh(&app, &token));
-    let mut answers = [(a.status().as_u16(), a.json::<Value>().await.unwrap()), (b.status().as_u16(), b.json::<Value>().await.unwrap())];
+    let mut answers = [
+        (a.status().as_u16(), a.json::<Value>().await.unwrap()),
+        (b.status().as_u16(), b.json::<Value>().await.unwrap()),
+    ];
     answers.sort_by_key(|(status, _)| *status);
     assert_eq!(answers[0].0, 200, "{answers:?}");
-    assert_eq!((answers[1].0, answers[1].1["error"]["code"].as_str()), (401, Some("refresh_token_reused")), "{answers:?}");
+    assert_eq!(
+        (answers[1].0, answers[1].1["error"]["code"].as_str()),
+        (401, Some("refresh_token_reused")),
+        "{answers:?}"
+    );
     // The same token twice is reuse, even from one client: the winner's tokens die with the session.
     let winner = &answers[0].1;
     assert_error(app.get_bearer("/api/users/me", winner["accessToken"].as_str().unwrap()).await, 401).await;
@@ -143,7 +171,14 @@ async fn logging_out_everywhere_closes_every_open_socket_of_that_user() {
     let (_, bystander, _) = app.user("bystander").await;
     let mut sockets = [Ws::connect(&app.base, &phone).await, Ws::connect(&app.base, &laptop).await];
     let mut other = Ws::connect(&app.base, &bystander).await;
-    let res = app.program().post(app.url("/api/auth/logout")).bearer_auth(&phone).json(&json!({"all": true})).send().await.unwrap();
+    let res = app
+        .program()
+        .post(app.url("/api/auth/logout"))
+        .bearer_auth(&phone)
+        .json(&json!({"all": true}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
     for ws in &mut sockets {
         ends_with_revocation(ws).await;

@@ -49,11 +49,16 @@ async fn stale_cookies_cross_site_requests_and_spent_refresh_tokens_are_refused(
 async fn the_same_requests_with_genuine_credentials_are_accepted() {
     let app = spawn_app().await;
     let fx = Fixture::build(&app).await;
-    let same_site = single(Category::Csrf, "same-site cookie write", vec![
-        Probe::http("profile", reqwest::Method::PATCH, "/api/users/me", Expect::Error(403, "csrf_rejected"))
-            .header("cookie", format!("parlor_session={}", fx.alice.cookie)).header("origin", &fx.base)
-            .json(serde_json::json!({"displayName": "alice"})),
-    ]);
+    let same_site = single(
+        Category::Csrf,
+        "same-site cookie write",
+        vec![
+            Probe::http("profile", reqwest::Method::PATCH, "/api/users/me", Expect::Error(403, "csrf_rejected"))
+                .header("cookie", format!("parlor_session={}", fx.alice.cookie))
+                .header("origin", &fx.base)
+                .json(serde_json::json!({"displayName": "alice"})),
+        ],
+    );
     let controls = [
         bearer(Category::WrongKey, "genuine access token", &fx.alice.access),
         cookie(Category::Cookie, "genuine cookie", &fx, Some(&fx.alice.cookie), &[]),
@@ -63,7 +68,8 @@ async fn the_same_requests_with_genuine_credentials_are_accepted() {
     for case in &controls {
         for probe in &case.probes {
             let outcome = check(&app, probe).await;
-            let accepted = outcome.as_ref().is_err_and(|why| why.starts_with("status 2") || why == "the WebSocket was upgraded");
+            let accepted =
+                outcome.as_ref().is_err_and(|why| why.starts_with("status 2") || why == "the WebSocket was upgraded");
             assert!(accepted, "{} on {}: {outcome:?}", case.name, probe.route);
         }
     }

@@ -41,7 +41,13 @@ fn cookies(fx: &Fixture) -> Vec<Case> {
         row("cookie whose browser session expired", Some(&fx.stale_cookie.cookie)),
         row("cookie of a session that expired", Some(&fx.expired.cookie)),
         // A bearer header wins over the cookie: a bad one must not fall back to the good cookie.
-        cookie(c, "live cookie with a forged bearer token", fx, Some(&fx.alice.cookie), &[("authorization", "Bearer forged")]),
+        cookie(
+            c,
+            "live cookie with a forged bearer token",
+            fx,
+            Some(&fx.alice.cookie),
+            &[("authorization", "Bearer forged")],
+        ),
     ]
 }
 
@@ -52,12 +58,23 @@ fn cross_user(fx: &Fixture) -> Vec<Case> {
     let cookie = format!("{COOKIE}={}", fx.alice.cookie);
     let not_found = Expect::Error(404, "not_found");
     vec![
-        single(o, "Alice's cookie revoking Bob's session", vec![
-            Probe::http("REST write", Method::DELETE, &bobs, not_found).header("cookie", &cookie).header("origin", &fx.base),
-        ]),
-        single(o, "Alice's token revoking Bob's session", vec![
-            Probe::http("REST write", Method::DELETE, &bobs, not_found).header("authorization", format!("Bearer {}", fx.alice.access)),
-        ]),
+        single(
+            o,
+            "Alice's cookie revoking Bob's session",
+            vec![
+                Probe::http("REST write", Method::DELETE, &bobs, not_found)
+                    .header("cookie", &cookie)
+                    .header("origin", &fx.base),
+            ],
+        ),
+        single(
+            o,
+            "Alice's token revoking Bob's session",
+            vec![
+                Probe::http("REST write", Method::DELETE, &bobs, not_found)
+                    .header("authorization", format!("Bearer {}", fx.alice.access)),
+            ],
+        ),
     ]
 }
 
@@ -73,12 +90,27 @@ fn csrf(fx: &Fixture) -> Vec<Case> {
             }
             probe
         };
-        single(Category::Csrf, name, vec![
-            with(Probe::http("profile", Method::PATCH, "/api/users/me", rejected).json(json!({"displayName": "pwned"}))),
-            with(Probe::http("new group", Method::POST, "/api/chats/group", rejected).json(json!({"name": "pwned", "participantIds": []}))),
-            with(Probe::http("revoke device", Method::DELETE, &format!("/api/sessions/{}", fx.alice.session_id), rejected)),
-            with(Probe::http("logout", Method::POST, "/api/auth/logout", rejected).json(json!({"all": true}))),
-        ])
+        single(
+            Category::Csrf,
+            name,
+            vec![
+                with(
+                    Probe::http("profile", Method::PATCH, "/api/users/me", rejected)
+                        .json(json!({"displayName": "pwned"})),
+                ),
+                with(
+                    Probe::http("new group", Method::POST, "/api/chats/group", rejected)
+                        .json(json!({"name": "pwned", "participantIds": []})),
+                ),
+                with(Probe::http(
+                    "revoke device",
+                    Method::DELETE,
+                    &format!("/api/sessions/{}", fx.alice.session_id),
+                    rejected,
+                )),
+                with(Probe::http("logout", Method::POST, "/api/auth/logout", rejected).json(json!({"all": true}))),
+            ],
+        )
     };
     let origin = |o: String| vec![("origin", o)];
     vec![
@@ -90,15 +122,23 @@ fn csrf(fx: &Fixture) -> Vec<Case> {
         row("Origin with this host as a prefix", origin(format!("http://{host}.evil.example"))),
         row("Origin with this host as userinfo", origin(format!("http://{host}@evil.example"))),
         row("Origin with this host in the path", origin(format!("https://evil.example/{host}"))),
-        row("Sec-Fetch-Site cross-site despite a matching Origin", vec![("origin", fx.base.clone()), ("sec-fetch-site", "cross-site".to_owned())]),
+        row(
+            "Sec-Fetch-Site cross-site despite a matching Origin",
+            vec![("origin", fx.base.clone()), ("sec-fetch-site", "cross-site".to_owned())],
+        ),
         row("Sec-Fetch-Site same-site from a sibling subdomain", vec![("sec-fetch-site", "same-site".to_owned())]),
         // Naming a bearer token skips the CSRF check, so it must not then fall back to the cookie.
-        single(Category::Csrf, "a forged bearer header to skip the CSRF check", vec![
-            Probe::http("profile", Method::PATCH, "/api/users/me", UNAUTHENTICATED)
-                .header("cookie", format!("{COOKIE}={}", fx.alice.cookie))
-                .header("authorization", "Bearer x").header("origin", "https://evil.example")
-                .json(json!({"displayName": "pwned"})),
-        ]),
+        single(
+            Category::Csrf,
+            "a forged bearer header to skip the CSRF check",
+            vec![
+                Probe::http("profile", Method::PATCH, "/api/users/me", UNAUTHENTICATED)
+                    .header("cookie", format!("{COOKIE}={}", fx.alice.cookie))
+                    .header("authorization", "Bearer x")
+                    .header("origin", "https://evil.example")
+                    .json(json!({"displayName": "pwned"})),
+            ],
+        ),
     ]
 }
 
@@ -109,25 +149,38 @@ fn cross_site_live(fx: &Fixture) -> Vec<Case> {
     let token = &fx.alice.access;
     let with_cookie = |probe: Probe| probe.header("cookie", &cookie);
     let row = |name: &str, probes: Vec<Probe>| single(Category::CrossSiteLive, name, probes);
-    let both = |origin: &str| vec![
-        with_cookie(Probe::ws("WebSocket", "/api/ws", refused)).header("origin", origin),
-        with_cookie(Probe::http("SSE", Method::GET, "/api/events", refused)).header("origin", origin),
-    ];
+    let both = |origin: &str| {
+        vec![
+            with_cookie(Probe::ws("WebSocket", "/api/ws", refused)).header("origin", origin),
+            with_cookie(Probe::http("SSE", Method::GET, "/api/events", refused)).header("origin", origin),
+        ]
+    };
     vec![
         row("cookie, Origin of another site", both("https://evil.example")),
         row("cookie, Origin null", both("null")),
         row("cookie, Origin on another port", both("http://127.0.0.1:1")),
         row("cookie, Origin with this host as a prefix", both(&format!("{}.evil.example", fx.base))),
-        row("cookie, Sec-Fetch-Site cross-site", vec![
-            with_cookie(Probe::ws("WebSocket", "/api/ws", refused)).header("origin", &fx.base).header("sec-fetch-site", "cross-site"),
-            with_cookie(Probe::http("SSE", Method::GET, "/api/events", refused)).header("sec-fetch-site", "cross-site"),
-        ]),
+        row(
+            "cookie, Sec-Fetch-Site cross-site",
+            vec![
+                with_cookie(Probe::ws("WebSocket", "/api/ws", refused))
+                    .header("origin", &fx.base)
+                    .header("sec-fetch-site", "cross-site"),
+                with_cookie(Probe::http("SSE", Method::GET, "/api/events", refused))
+                    .header("sec-fetch-site", "cross-site"),
+            ],
+        ),
         // Browsers always send Origin on a WebSocket handshake; a cookie without one is not a browser's.
         row("cookie WebSocket without Origin", vec![with_cookie(Probe::ws("WebSocket", "/api/ws", refused))]),
-        row("token in the URL, Origin of another site", vec![
-            Probe::ws("WebSocket ?token=", &format!("/api/ws?token={token}"), refused).header("origin", "https://evil.example"),
-            Probe::http("SSE ?token=", Method::GET, &format!("/api/events?token={token}"), refused).header("origin", "https://evil.example"),
-        ]),
+        row(
+            "token in the URL, Origin of another site",
+            vec![
+                Probe::ws("WebSocket ?token=", &format!("/api/ws?token={token}"), refused)
+                    .header("origin", "https://evil.example"),
+                Probe::http("SSE ?token=", Method::GET, &format!("/api/events?token={token}"), refused)
+                    .header("origin", "https://evil.example"),
+            ],
+        ),
     ]
 }
 
@@ -138,9 +191,17 @@ fn refresh_tokens(fx: &Fixture) -> Vec<Case> {
     vec![
         refresh("a made-up refresh token", &forge::b64([9u8; 32]), invalid),
         refresh("an empty refresh token", "", invalid),
-        refresh("one character of a live refresh token changed", &String::from_utf8(edited).unwrap_or_default(), invalid),
+        refresh(
+            "one character of a live refresh token changed",
+            &String::from_utf8(edited).unwrap_or_default(),
+            invalid,
+        ),
         refresh("an access token as the refresh token", &fx.alice.access, invalid),
-        refresh("the stored hash of a live refresh token", &parlor::auth::server::tokens::hash_token(&fx.bob.refresh), invalid),
+        refresh(
+            "the stored hash of a live refresh token",
+            &parlor::auth::server::tokens::hash_token(&fx.bob.refresh),
+            invalid,
+        ),
         refresh("refresh token of a device signed out from another", &fx.revoked.refresh, invalid),
         refresh("refresh token of a device that logged out", &fx.logged_out.refresh, invalid),
         refresh("refresh token after logging out everywhere", &fx.everywhere.refresh, invalid),

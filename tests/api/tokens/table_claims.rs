@@ -34,7 +34,12 @@ fn time_window(fx: &Fixture) -> Vec<Case> {
         signed(fx, early, "nbf 30 seconds ahead", json!({"nbf": t + 30})),
         signed(fx, early, "nbf missing", json!({"nbf": null})),
         signed(fx, early, "iat missing", json!({"iat": null})),
-        signed(fx, early, "issued and valid only next year", json!({"iat": t + 31_536_000, "nbf": t + 31_536_000, "exp": t + 31_537_000})),
+        signed(
+            fx,
+            early,
+            "issued and valid only next year",
+            json!({"iat": t + 31_536_000, "nbf": t + 31_536_000, "exp": t + 31_537_000}),
+        ),
     ]
 }
 
@@ -62,7 +67,11 @@ fn revoked(fx: &Fixture) -> Vec<Case> {
         bearer(r, "real token of a session that expired", &fx.expired.access),
         bearer(r, "real token of a deleted user", &fx.deleted.access),
         bearer(r, "fresh token for a revoked session", &fx.signed(&fx.claims_of(&fx.revoked))),
-        bearer(r, "fresh token for a session that never existed", &fx.signed(&with(fx.claims_of(&fx.alice), json!({"sid": uuid::Uuid::now_v7()})))),
+        bearer(
+            r,
+            "fresh token for a session that never existed",
+            &fx.signed(&with(fx.claims_of(&fx.alice), json!({"sid": uuid::Uuid::now_v7()}))),
+        ),
         bearer(r, "fresh token for a deleted user's session", &fx.signed(&fx.claims_of(&fx.deleted))),
     ]
 }

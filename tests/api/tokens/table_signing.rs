@@ -57,15 +57,33 @@ fn confusion(fx: &Fixture) -> Vec<Case> {
             h.jwk = Some(keys.rsa_jwk());
             keys.sign(Algorithm::RS256, Some(h), &claims)
         }),
-        row("RS256 pointing jku at the attacker's key set", keys.sign(Algorithm::RS256, header(Algorithm::RS256, |h| {
-            h.jku = Some("https://evil.example/jwks.json".to_owned());
-        }), &claims)),
+        row(
+            "RS256 pointing jku at the attacker's key set",
+            keys.sign(
+                Algorithm::RS256,
+                header(Algorithm::RS256, |h| {
+                    h.jku = Some("https://evil.example/jwks.json".to_owned());
+                }),
+                &claims,
+            ),
+        ),
         row("HS256 keyed with the server's public VAPID key", hs256(&fx.vapid_public, &claims)),
         row("HS256 keyed with a published RSA public key", hs256(&keys.rsa_public_der, &claims)),
-        row("HS512 with the real key", jwt(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(&fx.jwt_key))),
-        row("HS384 with the real key", jwt(&Header::new(Algorithm::HS384), &claims, &EncodingKey::from_secret(&fx.jwt_key))),
+        row(
+            "HS512 with the real key",
+            jwt(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(&fx.jwt_key)),
+        ),
+        row(
+            "HS384 with the real key",
+            jwt(&Header::new(Algorithm::HS384), &claims, &EncodingKey::from_secret(&fx.jwt_key)),
+        ),
         row("header says RS256, HMAC of the real key", {
-            jwt_raw(r#"{"alg":"RS256","typ":"JWT"}"#, &claims.to_string(), Algorithm::HS256, &EncodingKey::from_secret(&fx.jwt_key))
+            jwt_raw(
+                r#"{"alg":"RS256","typ":"JWT"}"#,
+                &claims.to_string(),
+                Algorithm::HS256,
+                &EncodingKey::from_secret(&fx.jwt_key),
+            )
         }),
     ]
 }
@@ -110,8 +128,14 @@ fn tampering(fx: &Fixture) -> Vec<Case> {
         row("sid changed to Bob's session, signature kept", tampered(real, |c| c["sid"] = json!(fx.bob.session_id))),
         row("exp pushed a year out, signature kept", tampered(real, |c| c["exp"] = json!(forge::now() + 365 * 86400))),
         row("typ edited, signature kept", tampered(real, |c| c["typ"] = json!("admin"))),
-        row("kid added to the header, signature kept", format!("{}.{payload}.{signature}", b64(r#"{"alg":"HS256","typ":"JWT","kid":"x"}"#))),
-        row("one signature character changed", format!("{header}.{payload}.{}", String::from_utf8(flipped).unwrap_or_default())),
+        row(
+            "kid added to the header, signature kept",
+            format!("{}.{payload}.{signature}", b64(r#"{"alg":"HS256","typ":"JWT","kid":"x"}"#)),
+        ),
+        row(
+            "one signature character changed",
+            format!("{header}.{payload}.{}", String::from_utf8(flipped).unwrap_or_default()),
+        ),
         row("signature truncated", format!("{header}.{payload}.{}", &signature[..signature.len() / 2])),
         row("signature removed", format!("{header}.{payload}.")),
         row("only header and payload", format!("{header}.{payload}")),

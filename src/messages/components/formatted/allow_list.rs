@@ -47,7 +47,9 @@ pub fn check(html: &str) -> Result<(), String> {
                     }
                 }
                 // A link opening a new tab must not hand that tab a handle on this one.
-                if element.attr("target").is_some() && !element.attr("rel").is_some_and(|rel| rel.split_whitespace().any(|r| r == "noopener")) {
+                if element.attr("target").is_some()
+                    && !element.attr("rel").is_some_and(|rel| rel.split_whitespace().any(|r| r == "noopener"))
+                {
                     return Err(format!("a link opens a tab without rel=noopener in {html:?}"));
                 }
             }
@@ -78,6 +80,8 @@ fn has_allowed_scheme(href: &str) -> bool {
 
 /// `#`, `node-id<n>` or `placeholder<n>`: nothing a message's text can produce, as `<` is escaped.
 fn is_hydration_marker(comment: &str) -> bool {
-    let numbered = |prefix| comment.strip_prefix(prefix).is_some_and(|n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let numbered = |prefix| {
+        comment.strip_prefix(prefix).is_some_and(|n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
     comment == "#" || numbered("node-id") || numbered("placeholder")
 }
