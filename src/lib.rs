@@ -10,11 +10,14 @@ pub mod http;
 pub mod media;
 pub mod messages;
 pub mod offline;
+pub mod presence;
 pub mod push;
 pub mod realtime;
 pub mod search;
 pub mod ui;
 pub mod views;
 
+#[cfg(feature = "server")]
+pub mod platform;
 #[cfg(feature = "server")]
 pub mod server;

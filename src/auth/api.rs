@@ -38,14 +38,14 @@ pub async fn update_me(req: &UpdateMeRequest) -> Result<UserResponse, AppError> 
 }
 
 /// The signed-in user, or none.
-#[get("/api/ui/viewer", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/viewer", viewer: crate::platform::viewer::MaybeViewer, app: crate::platform::viewer::App)]
 pub async fn load_viewer() -> Result<Option<User>, ServerFnError> {
     let Some(viewer) = viewer.0 else { return Ok(None) };
     Ok(Some(crate::auth::server::service::get_me(&app.0, viewer.user_id).await?))
 }
 
 /// The signed-in user's devices.
-#[get("/api/ui/sessions", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/sessions", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_sessions() -> Result<Vec<SessionInfo>, ServerFnError> {
     Ok(crate::auth::server::service::list_sessions(&app.0, viewer.user_id, viewer.session_id).await?)
 }

@@ -55,7 +55,7 @@ pub async fn mark_read(chat_id: Uuid, seq: i64) -> Result<(), AppError> {
 }
 
 /// A chat and its latest messages; None when the caller is not in it (the page shows "not found").
-#[get("/api/ui/chats/{id}", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/chats/{id}", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError> {
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
@@ -69,7 +69,7 @@ pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError>
 }
 
 /// A chat around one message (a permalink); None when the caller cannot see it.
-#[get("/api/ui/chats/{id}/around/{message}", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/chats/{id}/around/{message}", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_chat_around(id: Uuid, message: Uuid) -> Result<Option<ChatView>, ServerFnError> {
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
@@ -86,7 +86,7 @@ pub async fn load_chat_around(id: Uuid, message: Uuid) -> Result<Option<ChatView
 }
 
 /// A group by its slug, with its latest messages.
-#[get("/api/ui/groups/{slug}", viewer: crate::auth::server::extract::Viewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/groups/{slug}", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_group_view(slug: String) -> Result<Option<ChatView>, ServerFnError> {
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
@@ -100,7 +100,7 @@ pub async fn load_group_view(slug: String) -> Result<Option<ChatView>, ServerFnE
 }
 
 /// The signed-in user's chats, newest activity first (empty when signed out).
-#[get("/api/ui/chats", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/chats", viewer: crate::platform::viewer::MaybeViewer, app: crate::platform::viewer::App)]
 pub async fn load_chats() -> Result<Vec<Chat>, ServerFnError> {
     let Some(viewer) = viewer.0 else { return Ok(Vec::new()) };
     Ok(crate::chats::server::service::list_chats(&app.0, viewer.user_id).await?)

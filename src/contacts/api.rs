@@ -36,7 +36,7 @@ pub async fn unblock(user_id: Uuid) -> Result<(), AppError> {
 }
 
 /// The signed-in user's address book (empty when signed out).
-#[get("/api/ui/contacts", viewer: crate::auth::server::extract::MaybeViewer, app: crate::auth::server::extract::App)]
+#[get("/api/ui/contacts", viewer: crate::platform::viewer::MaybeViewer, app: crate::platform::viewer::App)]
 pub async fn load_contacts() -> Result<ContactsResponse, ServerFnError> {
     let Some(viewer) = viewer.0 else { return Ok(ContactsResponse::default()) };
     Ok(crate::contacts::server::service::list(&app.0, viewer.user_id).await?)

@@ -11,6 +11,11 @@ use utoipa::ToSchema;
 /// How many contact requests one person may send in 24 hours.
 pub const MAX_REQUESTS_PER_DAY: u64 = 50;
 
+/// A contact row's status as stored (and sent in `status` fields).
+pub const PENDING: &str = "pending";
+pub const ACCEPTED: &str = "accepted";
+pub const BLOCKED: &str = "blocked";
+
 /// Someone the caller is connected with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]

@@ -1,6 +1,6 @@
 //! Liveness, readiness (database, storage, Redis when configured) and Prometheus metrics.
 
-use super::{db, state::AppState};
+use crate::platform::{db, state::AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};

@@ -1,24 +1,17 @@
-//! Server-only platform: settings, state, database, HTTP wiring, telemetry.
-pub mod config;
-pub mod cors;
-pub mod counters;
-pub mod db;
-pub mod entity;
-pub mod extract;
-pub mod headers;
+//! The composition root: the one place that knows every domain. It builds the state, registers
+//! the reactions to events, mounts every domain's routes, starts the background tasks and
+//! serves. The infrastructure it wires together is the platform (`crate::platform`).
 pub mod health;
 pub mod openapi;
-pub mod proxy;
-pub mod rate_limit;
+pub mod reactions;
 pub mod router;
-pub mod state;
-pub mod storage;
-pub mod telemetry;
+pub mod tasks;
 
+use crate::platform::config::Settings;
+use crate::platform::state::AppState;
+use crate::platform::{db, storage, telemetry};
 use anyhow::Context;
 use axum::serve::ListenerExt;
-use config::Settings;
-use state::AppState;
 use std::net::SocketAddr;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -78,34 +71,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let secrets = settings.secrets()?;
     let db = db::connect(&settings).await?;
-    let redis_client = match &settings.redis_url {
-        Some(url) => Some(redis::Client::open(url.as_str()).context("REDIS_URL")?),
-        None => None,
-    };
-    let redis = match &redis_client {
-        Some(client) => {
-            // Fail fast while Redis is away: callers fall back (limits count locally, live
-            // frames wait for the resync) instead of holding requests for seconds.
-            let wait = settings.timeouts.redis;
-            let config = redis::aio::ConnectionManagerConfig::new()
-                .set_number_of_retries(1)
-                .set_max_delay(wait)
-                .set_connection_timeout(Some(wait))
-                .set_response_timeout(Some(wait));
-            let manager = redis::aio::ConnectionManager::new_with_config(client.clone(), config);
-            Some(manager.await.context("connecting to Redis")?)
-        }
-        None => None,
-    };
+    let redis = crate::platform::redis::connect(&settings).await?;
     let channel = format!("{}:live", settings.redis_prefix);
     let storage =
         storage::connect(settings.s3().as_ref(), &settings.data_dir).await.context("connecting to storage")?;
     let bind = format!("{}:{}", settings.ip, settings.port);
-    let state = AppState::new(settings, &secrets, db, redis, storage).context("setting up")?;
-    if let (Some(client), Some(publisher)) = (redis_client, state.redis.clone()) {
+    let commands = redis.as_ref().map(|r| r.commands.clone());
+    let state = AppState::new(settings, &secrets, db, commands, storage).context("setting up")?;
+    state.events.register(reactions::all())?;
+    if let Some(redis) = redis {
         // Take traffic once frames from the other instances arrive; if Redis is slow to
         // answer, serve anyway (live delivery across instances catches up when it does).
-        let subscribed = crate::realtime::server::bus::start(state.hub.clone(), client, publisher, channel);
+        let subscribed = crate::platform::live::bus::start(state.hub.clone(), redis.client, redis.commands, channel);
         if tokio::time::timeout(std::time::Duration::from_secs(5), subscribed).await.is_err() {
             tracing::warn!("no Redis subscription yet; starting without cross-instance live frames");
         }
@@ -120,11 +97,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
             tracing::debug!(error = %e, "setting TCP_NODELAY");
         }
     });
-    spawn_cleanup(state.clone());
-    state.presence.clone().spawn_heartbeat(state.hub.clone());
-    state.visibility.clone().spawn_heartbeat(state.hub.clone());
-    spawn_presence_sweep(state.clone());
-    crate::realtime::server::deliveries::spawn_flush(state.clone());
+    tasks::spawn_all(&state);
 
     let (stop, stopped) = oneshot::channel::<()>();
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -136,36 +109,6 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
             .await
     });
     Ok(Server { addr, state, stop, task })
-}
-
-/// Every few seconds, people stored as online but connected nowhere become offline.
-fn spawn_presence_sweep(state: AppState) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(state.presence.beat());
-        loop {
-            tick.tick().await;
-            if let Err(e) = crate::realtime::server::service::sweep_vanished(&state).await {
-                tracing::warn!(error = %e.message, "sweeping vanished presence");
-            }
-        }
-    });
-}
-
-/// Hourly sweep of expired cookie sessions and of uploads never sent.
-fn spawn_cleanup(state: AppState) {
-    tokio::spawn(async move {
-        let store = crate::auth::server::store::DbSessionStore::new(state.db.clone());
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "sweeping expired cookie sessions");
-            }
-            if let Err(e) = crate::media::server::service::sweep_unsent(&state).await {
-                tracing::warn!(error = %e.message, "sweeping unsent uploads");
-            }
-        }
-    });
 }
 
 async fn shutdown_signal() {

@@ -1,35 +1,24 @@
 //! The whole HTTP surface: API routes from every domain, health and metrics, the Dioxus
 //! pages and server functions, and the middleware every request passes through.
 
-use super::headers::SecurityHeaders;
-use super::state::AppState;
-use super::{cors, headers, health, openapi, rate_limit, telemetry};
+use super::{health, openapi};
 use crate::auth::server::{csrf, extract::resolve_viewer, pages, routes as auth_routes, store::DbSessionStore};
 use crate::error::AppError;
+use crate::platform::headers::{self, SecurityHeaders};
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::{cors, proxy, rate_limit, telemetry};
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, any, get};
+use axum::routing::{any, get};
 use axum::{Extension, Router, middleware};
 use tower::util::option_layer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
-
-/// One API route: the table every router and the OpenAPI test are built from.
-pub struct ApiRoute {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub handler: MethodRouter<AppState>,
-}
-
-impl ApiRoute {
-    pub fn new(method: &'static str, path: &'static str, handler: MethodRouter<AppState>) -> Self {
-        Self { method, path, handler }
-    }
-}
 
 /// Every public API route, from every domain.
 pub fn api_routes() -> Vec<ApiRoute> {
@@ -79,7 +68,7 @@ pub fn build(state: AppState, cookie_key: &[u8]) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_viewer))
         .layer(sessions)
-        .layer(middleware::from_fn_with_state(state.clone(), auth_routes::attach_client_ip))
+        .layer(middleware::from_fn_with_state(state.clone(), proxy::attach_client_ip))
         .layer(Extension(state.clone()))
         .layer(middleware::from_fn_with_state(state, deadline))
         .layer(middleware::from_fn(telemetry::track_http))

@@ -33,7 +33,7 @@ fn read(path: &str) -> String {
 
 /// The environment variables the server reads: one per setting.
 fn settings() -> BTreeSet<String> {
-    parlor::server::config::Settings::command()
+    parlor::platform::config::Settings::command()
         .get_arguments()
         .filter_map(|a| a.get_env())
         .map(|e| e.to_string_lossy().into_owned())

@@ -1,7 +1,8 @@
 //! spawn_app: a real server on port 0 with its own data folder and its own database
 //! (a SQLite file, or a fresh PostgreSQL database dropped afterwards when PARLOR_TEST_DB=postgres).
 
-use parlor::server::{Server, config::Settings};
+use parlor::platform::config::Settings;
+use parlor::server::Server;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -192,7 +193,7 @@ impl TestApp {
         for _ in 0..count {
             let id = uuid::Uuid::now_v7();
             let name = format!("seed{}", id.simple());
-            parlor::server::entity::user::ActiveModel {
+            parlor::platform::entity::user::ActiveModel {
                 id: Set(id),
                 username: Set(name.clone()),
                 username_lower: Set(name.clone()),

@@ -3,7 +3,7 @@
 use crate::helpers::spawn_app;
 use chrono::Utc;
 use migration::{Migrator, MigratorTrait};
-use parlor::server::entity::{chat, message, user};
+use parlor::platform::entity::{chat, message, user};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, Set, Statement};
 use uuid::Uuid;
 

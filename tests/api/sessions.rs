@@ -48,7 +48,7 @@ async fn refresh_tokens_are_stored_only_as_hashes() {
     assert_eq!(rows.len(), 1);
     let stored: String = rows[0].try_get("", "refresh_token_hash").unwrap();
     assert_ne!(stored, token);
-    assert_eq!(stored, parlor::auth::server::tokens::hash_token(&token));
+    assert_eq!(stored, parlor::platform::tokens::hash_token(&token));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@
 //! hand the server another Host (nginx does unless told to pass it on).
 
 use crate::error::AppError;
-use crate::server::state::AppState;
+use crate::platform::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;

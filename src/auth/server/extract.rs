@@ -1,52 +1,20 @@
 //! Who is asking: resolved once per request (bearer token or cookie session) by
-//! `resolve_viewer`, then read by the `Viewer` / `MaybeViewer` extractors.
+//! `resolve_viewer`, then read by the platform's `Viewer` / `MaybeViewer` extractors.
 
 use super::service;
 use crate::error::AppError;
-use crate::server::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::{header, request::Parts};
+use crate::platform::proxy::ClientIp;
+use crate::platform::state::AppState;
+use crate::platform::viewer::{AuthVia, Resolved, Viewer};
+use axum::extract::{Request, State};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::net::SocketAddr;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 /// The cookie-session key holding the id of the `sessions` row.
 pub const SESSION_KEY: &str = "sid";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthVia {
-    Cookie,
-    Bearer,
-}
-
-/// A signed-in caller: the user and the device session the request came through.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub user_id: Uuid,
-    pub session_id: Uuid,
-    pub via: AuthVia,
-}
-
-/// The caller if signed in; pages and public routes use this.
-#[derive(Debug, Clone)]
-pub struct MaybeViewer(pub Option<Viewer>);
-
-#[derive(Clone)]
-struct Resolved(Option<Viewer>);
-
-/// The caller's address: the socket peer, or what a trusted proxy says (TRUSTED_PROXIES).
-pub fn client_ip(request: &Request, trusted: &[ipnet::IpNet]) -> String {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-    // Some proxies add their own X-Forwarded-For line rather than extending the client's, and
-    // the client's line comes first: all lines in order, or the walk from the right would start
-    // at the client's. A line that is not text stops the walk there, like any other garbage.
-    let lines: Vec<&str> =
-        request.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("?")).collect();
-    let forwarded = (!lines.is_empty()).then(|| lines.join(","));
-    crate::server::proxy::client_address(peer, forwarded.as_deref(), trusted)
-}
 
 fn bearer(request: &Request) -> Option<String> {
     if let Some(value) = request.headers().get(header::AUTHORIZATION) {
@@ -67,7 +35,7 @@ pub async fn resolve_viewer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let ip = request.extensions().get::<super::routes::ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
+    let ip = request.extensions().get::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
     let token = bearer(&request);
     match find_viewer(&state, &session, token, &ip).await {
         Ok(viewer) => {
@@ -110,37 +78,5 @@ async fn find_viewer(
             let _ = session.flush().await;
             Ok(None)
         }
-    }
-}
-
-fn resolved(parts: &Parts) -> Option<Viewer> {
-    parts.extensions.get::<Resolved>().and_then(|r| r.0.clone())
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Viewer {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        resolved(parts).ok_or_else(AppError::unauthenticated)
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for MaybeViewer {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(MaybeViewer(resolved(parts)))
-    }
-}
-
-/// For server functions: the app state, put on every request by the router.
-#[derive(Clone)]
-pub struct App(pub AppState);
-
-impl<S: Send + Sync> FromRequestParts<S> for App {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<AppState>().cloned().map(App).ok_or_else(AppError::internal)
     }
 }

@@ -7,8 +7,6 @@ pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod store;
-pub mod throttle;
-pub mod tokens;
 
 #[cfg(test)]
 mod tests;

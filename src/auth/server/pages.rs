@@ -1,7 +1,7 @@
 //! Page guard: signed-out visits to private pages go to sign-in (and come back after);
 //! signed-in visits to the sign-in and register pages go home.
 
-use super::extract::MaybeViewer;
+use crate::platform::viewer::MaybeViewer;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::Next;

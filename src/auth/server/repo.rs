@@ -1,7 +1,7 @@
 //! Queries for users, sessions and used refresh tokens, in CRUD order.
 //! Every function takes `&impl ConnectionTrait` so it runs inside a transaction too.
 
-use crate::server::entity::{session, used_refresh_token, user};
+use crate::platform::entity::{session, used_refresh_token, user};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -39,12 +39,6 @@ pub async fn search_users(
         .limit(limit)
         .all(db)
         .await
-}
-
-/// Everyone whose stored status is not offline.
-pub async fn present_user_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbErr> {
-    let users = user::Entity::find().filter(user::Column::Status.ne("offline")).all(db).await?;
-    Ok(users.into_iter().map(|u| u.id).collect())
 }
 
 pub async fn find_user_by_key(db: &impl ConnectionTrait, username_key: &str) -> Result<Option<user::Model>, DbErr> {

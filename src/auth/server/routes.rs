@@ -1,12 +1,14 @@
 //! HTTP routes of accounts and sessions: thin handlers that parse, call the service, answer.
 
-use super::extract::{SESSION_KEY, Viewer, client_ip};
+use super::extract::SESSION_KEY;
 use super::service::{self, ClientInfo};
 use crate::auth::model::*;
 use crate::error::{AppError, ErrorBody};
-use crate::server::extract::{ApiJson, ApiJsonOrEmpty, ApiPath, ApiQuery};
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
+use crate::platform::extract::{ApiJson, ApiJsonOrEmpty, ApiPath, ApiQuery};
+use crate::platform::proxy::ClientIp;
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{delete, get, patch, post};
@@ -152,18 +154,4 @@ pub async fn get_user(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<UserResponse>, AppError> {
     Ok(Json(UserResponse { user: service::get_user(&state, viewer.user_id, id).await? }))
-}
-
-/// The client address, put on each request by the router.
-#[derive(Clone)]
-pub struct ClientIp(pub String);
-
-pub async fn attach_client_ip(
-    State(state): State<AppState>,
-    mut request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let ip = client_ip(&request, &state.settings.trusted_proxies);
-    request.extensions_mut().insert(ClientIp(ip));
-    next.run(request).await
 }

@@ -1,10 +1,12 @@
 //! Account rules: registration, sign-in, token rotation, devices and the profile.
 
-use super::{password, repo, tokens};
+use super::{password, repo};
 use crate::auth::model::*;
 use crate::error::AppError;
-use crate::server::entity::{session, user};
-use crate::server::state::AppState;
+use crate::platform::entity::{session, user};
+use crate::platform::events::Event;
+use crate::platform::state::AppState;
+use crate::platform::tokens;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr};
 use uuid::Uuid;
@@ -140,7 +142,7 @@ pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenRespo
     let new_token = tokens::new_refresh_token();
     // The transaction opens with its conditional write, so on SQLite it takes the write lock
     // at once instead of failing to upgrade a read snapshot when another request wrote first.
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     let rotated = repo::rotate_refresh(
         &txn,
         current.id,
@@ -166,9 +168,8 @@ pub async fn refresh(state: &AppState, req: RefreshRequest) -> Result<TokenRespo
 async fn refuse_unknown_refresh(state: &AppState, hash: &str) -> Result<AppError, AppError> {
     let Some(used) = repo::find_used_refresh(&state.db, hash).await? else { return Ok(invalid_refresh()) };
     repo::revoke_session(&state.db, used.session_id, Utc::now()).await?;
-    crate::push::server::service::forget_sessions(state, &[used.session_id]).await?;
     if let Some(session) = repo::find_session(&state.db, used.session_id).await? {
-        state.hub.close_session(session.user_id, session.id);
+        state.publish(Event::SessionsRevoked { user_id: session.user_id, sessions: vec![session.id] }).await?;
     }
     tracing::warn!(session = %used.session_id, "refresh token reused; session revoked");
     Ok(AppError::new(401, "refresh_token_reused", "This sign-in was ended for safety. Please sign in again."))
@@ -183,11 +184,8 @@ pub async fn logout(state: &AppState, user_id: Uuid, session_id: Uuid, all: bool
         repo::revoke_session(&state.db, session_id, now).await?;
         vec![session_id]
     };
-    // A signed-out device gets no more notifications.
-    crate::push::server::service::forget_sessions(state, &revoked).await?;
-    for id in &revoked {
-        state.hub.close_session(user_id, *id);
-    }
+    // A signed-out device's live connections close and it gets no more notifications.
+    state.publish(Event::SessionsRevoked { user_id, sessions: revoked.clone() }).await?;
     Ok(revoked)
 }
 
@@ -212,10 +210,8 @@ pub async fn revoke_session(state: &AppState, user_id: Uuid, id: Uuid) -> Result
     match session {
         Some(s) if s.user_id == user_id && s.revoked_at.is_none() => {
             repo::revoke_session(&state.db, id, Utc::now()).await?;
-            crate::push::server::service::forget_sessions(state, &[id]).await?;
             // That device's live connections close at once.
-            state.hub.close_session(user_id, id);
-            Ok(())
+            state.publish(Event::SessionsRevoked { user_id, sessions: vec![id] }).await
         }
         _ => Err(AppError::not_found()),
     }
@@ -247,35 +243,14 @@ pub async fn users_by_ids(state: &AppState, ids: &[Uuid]) -> Result<std::collect
     Ok(rows.iter().map(|u| (u.id, to_user(u))).collect())
 }
 
-/// Stores a presence status (and last seen, when going offline).
-pub async fn set_presence(
-    state: &AppState,
-    user_id: Uuid,
-    status: &str,
-    last_seen: Option<chrono::DateTime<Utc>>,
-) -> Result<User, AppError> {
-    let current = repo::find_user(&state.db, user_id).await?.ok_or_else(AppError::not_found)?;
-    let mut model = current.into_active_model();
-    model.status = Set(status.to_owned());
-    if last_seen.is_some() {
-        model.last_seen_at = Set(last_seen);
-    }
-    Ok(to_user(&repo::update_user(&state.db, model).await?))
-}
-
-/// Everyone stored as online or away (some may have vanished with an instance).
-pub async fn present_user_ids(state: &AppState) -> Result<Vec<Uuid>, AppError> {
-    Ok(repo::present_user_ids(&state.db).await?)
-}
-
-/// Finds people by the start of their username, with presence as the contacts rule allows.
+/// Finds people by the start of their username, with presence as the presence rule allows.
 pub async fn search_users(state: &AppState, me: Uuid, query: &str, limit: u64) -> Result<Vec<User>, AppError> {
     let prefix = query.trim().to_ascii_lowercase();
     if prefix.is_empty() || prefix.len() > 50 {
         return Err(AppError::bad_request("invalid_query", "Search for 1 to 50 characters of a username."));
     }
     let rows = repo::search_users(&state.db, &prefix, me, limit.clamp(1, 50)).await?;
-    let filter = crate::contacts::server::service::presence_filter(state, me).await?;
+    let filter = crate::presence::server::rule::filter(state, me).await?;
     Ok(rows
         .iter()
         .map(|row| {
@@ -286,11 +261,11 @@ pub async fn search_users(state: &AppState, me: Uuid, query: &str, limit: u64) -
         .collect())
 }
 
-/// One person's public profile, with presence as the contacts rule allows.
+/// One person's public profile, with presence as the presence rule allows.
 pub async fn get_user(state: &AppState, me: Uuid, id: Uuid) -> Result<User, AppError> {
     let row = repo::find_user(&state.db, id).await?.ok_or_else(user_not_found)?;
     let mut user = to_user(&row);
-    crate::contacts::server::service::presence_filter(state, me).await?.apply(&mut user);
+    crate::presence::server::rule::filter(state, me).await?.apply(&mut user);
     Ok(user)
 }
 

@@ -1,7 +1,7 @@
 //! tower-sessions store on our database: browser cookie sessions survive restarts and are
 //! shared by every instance. A record only points at a row of `sessions` (the device).
 
-use crate::server::entity::web_session;
+use crate::platform::entity::web_session;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;

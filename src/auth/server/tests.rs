@@ -1,16 +1,13 @@
 //! Service-level tests on a real (temporary) SQLite database.
 
-use super::{service, tokens};
+use super::service;
 use crate::auth::model::{LoginRequest, RefreshRequest, RegisterRequest};
-use crate::server::{config::Settings, db, state::AppState};
+use crate::platform::state::AppState;
+use crate::platform::tokens;
 
 async fn state() -> AppState {
     let dir = std::env::temp_dir().join(format!("parlor-unit-{}", uuid::Uuid::now_v7().simple()));
-    let settings = Settings::from_args(["--data-dir".to_owned(), dir.display().to_string()]).unwrap();
-    let secrets = settings.secrets().unwrap();
-    let db = db::connect(&settings).await.unwrap();
-    let storage = crate::server::storage::connect(None, &settings.data_dir).await.unwrap();
-    AppState::new(settings, &secrets, db, None, storage).unwrap()
+    AppState::for_tests(&dir).await.unwrap()
 }
 
 async fn signed_in(state: &AppState) -> String {

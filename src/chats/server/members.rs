@@ -6,8 +6,8 @@ use super::service::{
 };
 use crate::chats::model::*;
 use crate::error::AppError;
-use crate::realtime::model::ServerFrame;
-use crate::server::state::AppState;
+use crate::platform::events::Event;
+use crate::platform::state::AppState;
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, IntoActiveModel};
 use std::collections::HashSet;
@@ -26,15 +26,8 @@ pub async fn update_chat(state: &AppState, me: Uuid, id: Uuid, req: UpdateChatRe
         model.avatar_media_id = Set(Some(media_id));
     }
     let chat = repo::update_chat(&state.db, model).await?;
-    announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await?;
+    state.publish(Event::ChatUpdated { chat_id: id, only: None }).await?;
     view(state, me, chat, true).await
-}
-
-/// Sends a frame to the chat's current members.
-async fn announce(state: &AppState, chat_id: Uuid, frame: ServerFrame) -> Result<(), AppError> {
-    let members = member_ids(state, chat_id).await?;
-    state.hub.send(&members, &frame);
-    Ok(())
 }
 
 /// Deletes a group for everyone (owner only).
@@ -48,7 +41,7 @@ pub async fn delete_chat(state: &AppState, me: Uuid, id: Uuid) -> Result<Vec<Uui
     let mut model = chat.into_active_model();
     model.deleted_at = Set(Some(Utc::now()));
     repo::update_chat(&state.db, model).await?;
-    state.hub.send(&recipients, &ServerFrame::ChatDeleted { chat_id: id });
+    state.publish(Event::ChatDeleted { chat_id: id, members: recipients.clone() }).await?;
     Ok(recipients)
 }
 
@@ -63,13 +56,13 @@ pub async fn add_members(state: &AppState, me: Uuid, id: Uuid, req: AddMembersRe
         return Err(AppError::conflict("group_full", format!("Groups have at most {MAX_GROUP_MEMBERS} members.")));
     }
     check_joiners(state, &joining).await?;
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     for user in &joining {
         repo::upsert_member(&txn, new_member(id, *user, Role::Member)).await?;
     }
     txn.commit().await?;
     for user in &joining {
-        announce(state, id, ServerFrame::MemberAdded { chat_id: id, user_id: *user }).await?;
+        state.publish(Event::MemberAdded { chat_id: id, user_id: *user }).await?;
     }
     Ok(joining)
 }
@@ -87,9 +80,7 @@ pub async fn remove_member(state: &AppState, me: Uuid, id: Uuid, target: Uuid) -
         return Err(AppError::forbidden("forbidden", "You cannot remove that member."));
     }
     repo::mark_left(&state.db, id, target, Utc::now()).await?;
-    let frame = ServerFrame::MemberRemoved { chat_id: id, user_id: target };
-    announce(state, id, frame.clone()).await?;
-    state.hub.send(&[target], &frame);
+    state.publish(Event::MemberRemoved { chat_id: id, user_id: target }).await?;
     Ok(())
 }
 
@@ -111,7 +102,7 @@ pub async fn change_role(
         return Err(AppError::bad_request("invalid_participant", "Hand ownership to someone else instead."));
     }
     repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     repo::set_role(&txn, id, target, role.as_str()).await?;
     if role == Role::Owner {
         repo::set_role(&txn, id, me, Role::Admin.as_str()).await?;
@@ -120,7 +111,7 @@ pub async fn change_role(
         repo::update_chat(&txn, model).await?;
     }
     txn.commit().await?;
-    announce(state, id, ServerFrame::ChatUpdated { chat_id: id }).await
+    state.publish(Event::ChatUpdated { chat_id: id, only: None }).await
 }
 
 /// Leaves a group. The owner hands ownership over first, unless they are the last one there.
@@ -132,9 +123,7 @@ pub async fn leave(state: &AppState, me: Uuid, id: Uuid) -> Result<(), AppError>
         return Err(AppError::conflict("owner_must_transfer", "Hand ownership to another member before leaving."));
     }
     repo::mark_left(&state.db, id, me, Utc::now()).await?;
-    let frame = ServerFrame::MemberRemoved { chat_id: id, user_id: me };
-    announce(state, id, frame.clone()).await?;
-    state.hub.send(&[me], &frame);
+    state.publish(Event::MemberRemoved { chat_id: id, user_id: me }).await?;
     if others == 0 {
         let mut model = chat.into_active_model();
         model.deleted_at = Set(Some(Utc::now()));

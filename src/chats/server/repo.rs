@@ -1,7 +1,7 @@
 //! Queries for chats and their members, in CRUD order. Only active rows (not deleted,
 //! not left) are returned unless a name says otherwise.
 
-use crate::server::entity::{chat, chat_member, message};
+use crate::platform::entity::{chat, chat_member, message};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{

@@ -1,12 +1,12 @@
 //! HTTP routes of chats: thin handlers over the chat service.
 
 use super::{members, service};
-use crate::auth::server::extract::Viewer;
 use crate::chats::model::*;
 use crate::error::{AppError, ErrorBody};
-use crate::server::extract::{ApiJson, ApiPath};
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
+use crate::platform::extract::{ApiJson, ApiPath};
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -168,7 +168,7 @@ pub async fn mark_read(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ReadRequest>,
 ) -> Result<StatusCode, AppError> {
-    crate::realtime::server::service::read(&state, viewer.user_id, id, req.seq).await?;
+    crate::chats::server::activity::read(&state, viewer.user_id, id, req.seq).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

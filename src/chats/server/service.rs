@@ -3,12 +3,12 @@
 use super::repo;
 use crate::auth::server::service::users_by_ids;
 use crate::chats::model::*;
-use crate::contacts::server::service::{PresenceFilter, presence_filter};
 use crate::error::AppError;
 use crate::messages::model::MessagePreview;
-use crate::realtime::model::ServerFrame;
-use crate::server::entity::{chat, chat_member, message};
-use crate::server::state::AppState;
+use crate::platform::entity::{chat, chat_member, message};
+use crate::platform::events::Event;
+use crate::platform::state::AppState;
+use crate::presence::server::rule::{self as presence, PresenceFilter};
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, SqlErr};
 use std::collections::HashSet;
@@ -80,7 +80,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
         return Ok((false, view(state, me, existing, true).await?));
     }
     let now = Utc::now();
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     let created = repo::create_chat(
         &txn,
         chat::ActiveModel {
@@ -112,7 +112,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
         repo::upsert_member(&txn, new_member(chat.id, user, Role::Member)).await?;
     }
     txn.commit().await?;
-    state.hub.send(&[me, other], &ServerFrame::ChatCreated { chat_id: chat.id });
+    state.publish(Event::ChatCreated { chat_id: chat.id, members: vec![me, other] }).await?;
     Ok((true, view(state, me, chat, true).await?))
 }
 
@@ -125,6 +125,19 @@ pub async fn ensure_can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> 
     match other {
         Some(other) => crate::contacts::server::service::ensure_can_message(state, me, other).await,
         None => Ok(()),
+    }
+}
+
+/// Whether `me` may send into the chat, for what a block silences rather than refuses
+/// (typing, reads). A database that does not answer is an error, never a "no".
+pub async fn can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> Result<bool, AppError> {
+    if chat.kind != "direct" {
+        return Ok(true);
+    }
+    let other = member_ids(state, chat.id).await?.into_iter().find(|u| *u != me);
+    match other {
+        Some(other) => Ok(crate::contacts::server::service::block_between(state, me, other).await?.is_none()),
+        None => Ok(true),
     }
 }
 
@@ -165,7 +178,7 @@ pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -
     check_joiners(state, &everyone).await?;
     let slug = free_slug(state, &name).await?;
     let now = Utc::now();
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     let chat = repo::create_chat(
         &txn,
         chat::ActiveModel {
@@ -188,7 +201,7 @@ pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -
         repo::upsert_member(&txn, new_member(chat.id, *user, Role::Member)).await?;
     }
     txn.commit().await?;
-    state.hub.send(&everyone, &ServerFrame::ChatCreated { chat_id: chat.id });
+    state.publish(Event::ChatCreated { chat_id: chat.id, members: everyone }).await?;
     view(state, me, chat, true).await
 }
 
@@ -213,7 +226,7 @@ fn slug_suffix() -> String {
 
 pub async fn list_chats(state: &AppState, me: Uuid) -> Result<Vec<Chat>, AppError> {
     let chats = repo::list_chats_of(&state.db, me).await?;
-    let filter = presence_filter(state, me).await?;
+    let filter = presence::filter(state, me).await?;
     let mut out = Vec::with_capacity(chats.len());
     for chat in chats {
         // The list shows the other person of a direct chat; group members load with the chat.
@@ -235,7 +248,7 @@ pub async fn get_chat_by_slug(state: &AppState, me: Uuid, slug: &str) -> Result<
 
 /// A chat as the given member sees it.
 pub(super) async fn view(state: &AppState, me: Uuid, chat: chat::Model, with_members: bool) -> Result<Chat, AppError> {
-    let filter = presence_filter(state, me).await?;
+    let filter = presence::filter(state, me).await?;
     view_with(state, me, chat, with_members, &filter).await
 }
 
@@ -306,7 +319,7 @@ pub fn preview(m: &message::Model) -> MessagePreview {
 pub async fn set_muted(state: &AppState, me: Uuid, id: Uuid, muted: bool) -> Result<Chat, AppError> {
     let (chat, _) = membership(state, id, me).await?;
     repo::set_muted(&state.db, id, me, muted).await?;
-    state.hub.send(&[me], &ServerFrame::ChatUpdated { chat_id: id });
+    state.publish(Event::ChatUpdated { chat_id: id, only: Some(me) }).await?;
     view(state, me, chat, true).await
 }
 
@@ -356,14 +369,4 @@ pub async fn members_of(state: &AppState, chat_ids: &[Uuid]) -> Result<Vec<chat_
 /// Current members with their read and delivered positions.
 pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<chat_member::Model>, AppError> {
     Ok(repo::list_members(&state.db, &[chat_id]).await?)
-}
-
-/// Everyone who shares at least one chat with the user (the user excluded).
-pub async fn people_sharing_chats(state: &AppState, me: Uuid) -> Result<Vec<Uuid>, AppError> {
-    let chat_ids: Vec<Uuid> = repo::list_chats_of(&state.db, me).await?.into_iter().map(|c| c.id).collect();
-    let mut people: Vec<Uuid> =
-        repo::list_members(&state.db, &chat_ids).await?.into_iter().map(|m| m.user_id).filter(|u| *u != me).collect();
-    people.sort_unstable();
-    people.dedup();
-    Ok(people)
 }

@@ -1,10 +1,10 @@
 //! Blocking: it ends any contact or request between the two, and only the blocker hears of it.
 
-use super::repo;
+use super::repo::{self, BLOCKED};
 use crate::auth::server::service::{user_not_found, users_by_ids};
 use crate::error::AppError;
-use crate::realtime::model::ServerFrame;
-use crate::server::state::AppState;
+use crate::platform::events::Event;
+use crate::platform::state::AppState;
 use chrono::Utc;
 use sea_orm::SqlErr;
 use uuid::Uuid;
@@ -22,7 +22,7 @@ async fn existing(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppErro
 /// Blocks someone (again is fine). The blocked person gets no frame: to them nothing happened.
 pub async fn block(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
     existing(state, me, other).await?;
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     repo::delete_pair(&txn, me, other).await?;
     let created = match repo::find_block(&txn, me, other).await? {
         Some(_) => Ok(()),
@@ -34,14 +34,16 @@ pub async fn block(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppErr
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => txn.rollback().await?,
         Err(e) => return Err(e.into()),
     }
-    state.hub.send(&[me], &ServerFrame::ContactUpdated { user_id: other, status: "blocked".to_owned() });
-    Ok(())
+    // The blocked person is not told.
+    let status = BLOCKED.to_owned();
+    state.publish(Event::ContactChanged { user_id: me, other_id: other, status, private: true }).await
 }
 
 pub async fn unblock(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
     existing(state, me, other).await?;
     if repo::delete_block(&state.db, me, other).await? {
-        state.hub.send(&[me], &ServerFrame::ContactUpdated { user_id: other, status: "none".to_owned() });
+        let status = "none".to_owned();
+        state.publish(Event::ContactChanged { user_id: me, other_id: other, status, private: true }).await?;
     }
     Ok(())
 }

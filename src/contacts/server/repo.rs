@@ -2,7 +2,7 @@
 //! A pending or accepted pair is one row keyed (smaller id, larger id); a block is one row
 //! keyed (blocker, blocked). The rules never let both exist for the same two people.
 
-use crate::server::entity::{contact, contact_request_log};
+use crate::platform::entity::{contact, contact_request_log};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -10,9 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub const PENDING: &str = "pending";
-pub const ACCEPTED: &str = "accepted";
-pub const BLOCKED: &str = "blocked";
+pub use crate::contacts::model::{ACCEPTED, BLOCKED, PENDING};
 
 /// The key of the one row a pair of people shares.
 pub fn pair_key(a: Uuid, b: Uuid) -> (Uuid, Uuid) {

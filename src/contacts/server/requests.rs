@@ -2,13 +2,13 @@
 //! A request to someone who already asked you accepts theirs; asking twice returns the first.
 
 use super::repo::{self, ACCEPTED, PENDING};
-use super::service::{Block, block_between, other_side, presence_filter};
+use super::service::{Block, block_between, other_side};
 use crate::auth::server::service::{user_id_by_username, user_not_found, users_by_ids};
 use crate::contacts::model::*;
 use crate::error::AppError;
-use crate::realtime::model::ServerFrame;
-use crate::server::entity::contact;
-use crate::server::state::AppState;
+use crate::platform::entity::contact;
+use crate::platform::events::Event;
+use crate::platform::state::AppState;
 use chrono::{Duration, Utc};
 use sea_orm::SqlErr;
 use uuid::Uuid;
@@ -46,7 +46,7 @@ pub async fn send(state: &AppState, me: Uuid, req: SendContactRequest) -> Result
     }
     check_daily_limit(state, me).await?;
     let now = Utc::now();
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     let created = match repo::create_request(&txn, me, other, Uuid::now_v7(), now).await {
         Ok(row) => row,
         // The other person asked at the same moment (or this is a double click): answer with that row.
@@ -61,11 +61,10 @@ pub async fn send(state: &AppState, me: Uuid, req: SendContactRequest) -> Result
     repo::prune_log(&txn, me, now - Duration::days(1)).await?;
     txn.commit().await?;
     // The recipient's devices and the sender's other devices, each with presence as they may see it.
-    for viewer in [other, me] {
-        let request = view(state, viewer, &created, PENDING).await?;
-        state.hub.send(&[viewer], &ServerFrame::ContactRequest(request));
-    }
-    Ok((true, view(state, me, &created, PENDING).await?))
+    let for_recipient = view(state, other, &created, PENDING).await?;
+    let for_sender = view(state, me, &created, PENDING).await?;
+    state.publish(Event::ContactRequested { for_recipient, for_sender: for_sender.clone() }).await?;
+    Ok((true, for_sender))
 }
 
 /// A request between two people who already have a row: the pending one, or acceptance of theirs.
@@ -110,7 +109,7 @@ pub async fn accept(state: &AppState, me: Uuid, id: Uuid) -> Result<ContactReque
 
 async fn accept_row(state: &AppState, me: Uuid, row: contact::Model) -> Result<ContactRequest, AppError> {
     let accepted = repo::accept(&state.db, row, Utc::now()).await?;
-    announce(state, me, other_side(&accepted, me), ACCEPTED);
+    announce(state, me, other_side(&accepted, me), ACCEPTED).await?;
     view(state, me, &accepted, ACCEPTED).await
 }
 
@@ -118,7 +117,7 @@ pub async fn decline(state: &AppState, me: Uuid, id: Uuid) -> Result<ContactRequ
     let row = incoming(state, me, id).await?;
     let other = other_side(&row, me);
     repo::delete_pair(&state.db, me, other).await?;
-    announce(state, me, other, "none");
+    announce(state, me, other, "none").await?;
     view(state, me, &row, "declined").await
 }
 
@@ -127,14 +126,13 @@ pub async fn remove(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppEr
     if !repo::delete_pair(&state.db, me, other).await? {
         return Err(AppError::not_found());
     }
-    announce(state, me, other, "none");
-    Ok(())
+    announce(state, me, other, "none").await
 }
 
 /// Tells both people what they are to each other now.
-fn announce(state: &AppState, me: Uuid, other: Uuid, status: &str) {
-    state.hub.send(&[me], &ServerFrame::ContactUpdated { user_id: other, status: status.to_owned() });
-    state.hub.send(&[other], &ServerFrame::ContactUpdated { user_id: me, status: status.to_owned() });
+async fn announce(state: &AppState, me: Uuid, other: Uuid, status: &str) -> Result<(), AppError> {
+    let status = status.to_owned();
+    state.publish(Event::ContactChanged { user_id: me, other_id: other, status, private: false }).await
 }
 
 /// A request as `viewer` sees it.
@@ -142,7 +140,7 @@ async fn view(state: &AppState, viewer: Uuid, row: &contact::Model, status: &str
     let from = row.requested_by;
     let to = other_side(row, from);
     let users = users_by_ids(state, &[from, to]).await?;
-    let filter = presence_filter(state, viewer).await?;
+    let filter = crate::presence::server::rule::filter(state, viewer).await?;
     let person = |id: Uuid| {
         let mut user = users.get(&id).cloned().ok_or_else(AppError::internal)?;
         filter.apply(&mut user);

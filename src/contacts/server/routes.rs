@@ -1,12 +1,12 @@
 //! HTTP routes of contacts and blocks: thin handlers over the contacts services.
 
 use super::{blocks, requests, service};
-use crate::auth::server::extract::Viewer;
 use crate::contacts::model::*;
 use crate::error::{AppError, ErrorBody};
-use crate::server::extract::{ApiJson, ApiPath};
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
+use crate::platform::extract::{ApiJson, ApiPath};
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,75 +1,13 @@
-//! The contact rules other domains ask about: who sees whose presence, whether two people
-//! may message each other, and the caller's address book.
+//! The contact rules other domains ask about (whether two people may message each other) and
+//! the caller's address book. Who sees whose presence is the presence domain's rule.
 
 use super::repo::{self, ACCEPTED, BLOCKED, PENDING};
-use crate::auth::model::User;
 use crate::auth::server::service::users_by_ids;
-use crate::chats::server::service::people_sharing_chats;
 use crate::contacts::model::*;
 use crate::error::AppError;
-use crate::server::entity::contact;
-use crate::server::state::AppState;
-use std::collections::HashSet;
+use crate::platform::entity::contact;
+use crate::platform::state::AppState;
 use uuid::Uuid;
-
-/// The people around a user: contacts and chat partners, and the blocks that name them.
-struct Circle {
-    near: HashSet<Uuid>,
-    /// People the user blocked.
-    blocks: HashSet<Uuid>,
-    /// People who blocked the user.
-    blockers: HashSet<Uuid>,
-}
-
-async fn circle(state: &AppState, user: Uuid) -> Result<Circle, AppError> {
-    let mut near: HashSet<Uuid> = people_sharing_chats(state, user).await?.into_iter().collect();
-    let mut blocks = HashSet::new();
-    let mut blockers = HashSet::new();
-    for row in repo::list_rows_of(&state.db, user).await? {
-        match row.status.as_str() {
-            ACCEPTED => {
-                near.insert(other_side(&row, user));
-            }
-            BLOCKED if row.user_id == user => {
-                blocks.insert(row.contact_id);
-            }
-            BLOCKED => {
-                blockers.insert(row.user_id);
-            }
-            _ => {}
-        }
-    }
-    Ok(Circle { near, blocks, blockers })
-}
-
-/// The presence rule, from the viewer's side: a user's status and last seen show only to
-/// their contacts and chat partners, and never to someone they blocked.
-pub struct PresenceFilter {
-    viewer: Uuid,
-    visible: HashSet<Uuid>,
-}
-
-impl PresenceFilter {
-    /// Shows or hides one user's presence for the viewer.
-    pub fn apply(&self, user: &mut User) {
-        if user.id != self.viewer && !self.visible.contains(&user.id) {
-            user.hide_presence();
-        }
-    }
-}
-
-pub async fn presence_filter(state: &AppState, viewer: Uuid) -> Result<PresenceFilter, AppError> {
-    let circle = circle(state, viewer).await?;
-    // Whoever blocked the viewer looks offline to them.
-    let visible = circle.near.difference(&circle.blockers).copied().collect();
-    Ok(PresenceFilter { viewer, visible })
-}
-
-/// The same rule from the subject's side: who receives the user's presence frames.
-pub async fn presence_audience(state: &AppState, subject: Uuid) -> Result<Vec<Uuid>, AppError> {
-    let circle = circle(state, subject).await?;
-    Ok(circle.near.difference(&circle.blocks).copied().collect())
-}
 
 /// Which of two people blocked the other, if either did (the caller's own block first).
 pub enum Block {
@@ -106,7 +44,7 @@ pub async fn list(state: &AppState, me: Uuid) -> Result<ContactsResponse, AppErr
     let shown: Vec<&contact::Model> = rows.iter().filter(|r| r.status != BLOCKED || r.user_id == me).collect();
     let ids: Vec<Uuid> = shown.iter().map(|r| other_side(r, me)).chain([me]).collect();
     let users = users_by_ids(state, &ids).await?;
-    let filter = presence_filter(state, me).await?;
+    let filter = crate::presence::server::rule::filter(state, me).await?;
     let person = |id: Uuid| {
         users.get(&id).cloned().map(|mut user| {
             filter.apply(&mut user);

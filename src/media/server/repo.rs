@@ -1,6 +1,6 @@
 //! Queries for the `media` table and the avatars that point into it.
 
-use crate::server::entity::{chat, media, user};
+use crate::platform::entity::{chat, media, user};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};

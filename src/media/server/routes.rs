@@ -3,12 +3,12 @@
 
 use super::process::Rejection;
 use super::service;
-use crate::auth::server::extract::Viewer;
 use crate::error::{AppError, ErrorBody};
 use crate::media::model::{MAX_UPLOAD_BYTES, Media, Variant};
-use crate::server::extract::ApiPath;
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
+use crate::platform::extract::ApiPath;
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, State};

@@ -1,5 +1,4 @@
 //! Server side of messages: the send transaction, history, edits, deletes, reactions, receipts.
-pub mod order;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -1,6 +1,6 @@
 //! Queries for messages, edits and reactions, in CRUD order.
 
-use crate::server::entity::{chat, message, message_edit, reaction};
+use crate::platform::entity::{chat, message, message_edit, reaction};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{

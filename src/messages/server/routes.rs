@@ -1,12 +1,12 @@
 //! HTTP routes of messages: thin handlers over the message service.
 
 use super::service::{self, Window};
-use crate::auth::server::extract::Viewer;
 use crate::error::{AppError, ErrorBody};
 use crate::messages::model::*;
-use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
+use crate::platform::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -8,10 +8,9 @@ use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::media::server::service as media;
 use crate::messages::model::*;
-use crate::realtime::model::ServerFrame;
-use crate::realtime::server::service as live;
-use crate::server::entity::{chat, chat_member, message};
-use crate::server::state::AppState;
+use crate::platform::entity::{chat, chat_member, message};
+use crate::platform::events::{ChatInfo, Event};
+use crate::platform::state::AppState;
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, SqlErr};
 use std::collections::{BTreeMap, HashSet};
@@ -51,7 +50,7 @@ pub async fn send(
     let _gate = state.send_gates.enter(chat_id).await;
     let now = Utc::now();
     let message_id = Uuid::now_v7();
-    let txn = crate::server::db::begin_write(&state.db).await?;
+    let txn = crate::platform::db::begin_write(&state.db).await?;
     let seq = repo::next_seq(&txn, chat_id, now).await?.ok_or_else(AppError::not_found)?;
     let inserted = repo::create_message(
         &txn,
@@ -92,10 +91,10 @@ pub async fn send(
     // Just created: it has no reactions yet, and images only when some were attached.
     let lookups = Lookups { reactions: false, media: !media_ids.is_empty() };
     let message = assemble_with(state, me, vec![created], lookups).await?.pop().ok_or_else(AppError::internal)?;
-    // Committed first, announced second: a live frame never names a message the database lacks.
-    live::to_chat(state, chat_id, ServerFrame::MessageNew(message.clone())).await?;
-    // Members who are not looking get a notification, from a task of its own.
-    crate::push::server::notify::announce(state, &chat, &message);
+    // Committed first, announced second: a live frame never names a message the database
+    // lacks. Still under the gate, so the chat's messages are announced in seq order.
+    let info = ChatInfo { id: chat.id, kind: chat.kind.clone(), name: chat.name.clone() };
+    state.publish(Event::MessageCreated { chat: info, message: message.clone() }).await?;
     Ok((true, message))
 }
 
@@ -208,12 +207,12 @@ pub async fn edit(state: &AppState, me: Uuid, id: Uuid, content: &str) -> Result
     let body = MessageBody::parse(content).map_err(bad)?;
     if body.as_str() != message.content {
         let now = Utc::now();
-        let txn = crate::server::db::begin_write(&state.db).await?;
+        let txn = crate::platform::db::begin_write(&state.db).await?;
         repo::update_content(&txn, id, body.as_str(), now).await?;
         repo::create_edit(&txn, id, &message.content, now).await?;
         txn.commit().await?;
         let edited = get(state, me, id).await?;
-        live::to_chat(state, message.chat_id, ServerFrame::MessageEdited(edited.clone())).await?;
+        state.publish(Event::MessageEdited(edited.clone())).await?;
         return Ok(edited);
     }
     get(state, me, id).await
@@ -227,13 +226,12 @@ pub async fn delete(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, App
         return Err(AppError::forbidden("forbidden", "You can delete only your own messages."));
     }
     if message.deleted_at.is_none() {
-        let txn = crate::server::db::begin_write(&state.db).await?;
+        let txn = crate::platform::db::begin_write(&state.db).await?;
         repo::erase(&txn, id, Utc::now()).await?;
         txn.commit().await?;
         // Its images go too: no one can fetch them once the message is gone.
         media::delete_for_message(state, id).await?;
-        let frame = ServerFrame::MessageDeleted { chat_id: message.chat_id, message_id: id, seq: message.seq };
-        live::to_chat(state, message.chat_id, frame).await?;
+        state.publish(Event::MessageDeleted { chat_id: message.chat_id, message_id: id, seq: message.seq }).await?;
     }
     get(state, me, id).await
 }
@@ -272,13 +270,8 @@ pub async fn react(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<
     chats::ensure_can_send(state, &chat, me).await?;
     let added = repo::create_reaction(&state.db, id, me, emoji.as_str()).await?;
     if added {
-        let frame = ServerFrame::ReactionAdded {
-            chat_id: message.chat_id,
-            message_id: id,
-            user_id: me,
-            emoji: emoji.as_str().to_owned(),
-        };
-        live::to_chat(state, message.chat_id, frame).await?;
+        let (chat_id, emoji) = (message.chat_id, emoji.as_str().to_owned());
+        state.publish(Event::ReactionChanged { chat_id, message_id: id, user_id: me, emoji, added: true }).await?;
     }
     Ok(added)
 }
@@ -288,13 +281,8 @@ pub async fn unreact(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Resul
     let (message, _, _) = visible(state, me, id).await?;
     let removed = repo::delete_reaction(&state.db, id, me, emoji.as_str()).await?;
     if removed {
-        let frame = ServerFrame::ReactionRemoved {
-            chat_id: message.chat_id,
-            message_id: id,
-            user_id: me,
-            emoji: emoji.as_str().to_owned(),
-        };
-        live::to_chat(state, message.chat_id, frame).await?;
+        let (chat_id, emoji) = (message.chat_id, emoji.as_str().to_owned());
+        state.publish(Event::ReactionChanged { chat_id, message_id: id, user_id: me, emoji, added: false }).await?;
     }
     Ok(removed)
 }

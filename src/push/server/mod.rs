@@ -1,9 +1,6 @@
-//! Server side of Web Push: subscriptions and settings, the VAPID key, sending, and the
-//! notification of new messages.
+//! Server side of Web Push: subscriptions and settings, and the notification of new messages
+//! (a reaction to `MessageCreated`); the transport itself is `platform::webpush`.
 pub mod notify;
 pub mod repo;
 pub mod routes;
-pub mod sender;
 pub mod service;
-pub mod subscription;
-pub mod vapid;

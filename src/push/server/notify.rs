@@ -1,22 +1,40 @@
-//! A new message, as notifications: one Web Push per subscription of every other member who
-//! did not mute the chat and has no device showing the app. The instance that stored the
-//! message sends them, once, from a task of its own: a send never waits for a push service
-//! and never fails because of one.
+//! Push as a reaction to events. A new message becomes notifications: one Web Push per
+//! subscription of every other member who did not mute the chat and has no device showing
+//! the app. The instance that stored the message sends them, once, from a task of its own: a
+//! send never waits for a push service and never fails because of one. A signed-out device's
+//! subscriptions are forgotten.
 
 use super::repo;
-use super::sender::Outcome;
 use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::messages::model::Message;
+use crate::platform::events::{ChatInfo, Event, Reaction};
+use crate::platform::state::AppState;
+use crate::platform::webpush::sender::Outcome;
 use crate::push::model::PushPayload;
-use crate::server::entity::chat;
-use crate::server::state::AppState;
+use async_trait::async_trait;
 use chrono::Utc;
 use std::collections::HashSet;
 use uuid::Uuid;
 
+pub struct Notify;
+
+#[async_trait]
+impl Reaction for Notify {
+    async fn react(&self, state: &AppState, event: &Event) -> Result<(), AppError> {
+        match event {
+            Event::MessageCreated { chat, message } => {
+                announce(state, chat, message);
+                Ok(())
+            }
+            Event::SessionsRevoked { sessions, .. } => super::service::forget_sessions(state, sessions).await,
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Queues the notifications of a message that was just stored and announced.
-pub fn announce(state: &AppState, chat: &chat::Model, message: &Message) {
+pub fn announce(state: &AppState, chat: &ChatInfo, message: &Message) {
     let Some(place) = state.push.reserve() else {
         metrics::counter!("push_dropped_total").increment(1);
         tracing::warn!(message = %message.id, "too many messages waiting for push; this one is not notified");
@@ -31,7 +49,7 @@ pub fn announce(state: &AppState, chat: &chat::Model, message: &Message) {
     });
 }
 
-async fn notify(state: &AppState, chat: &chat::Model, message: &Message) -> Result<(), AppError> {
+async fn notify(state: &AppState, chat: &ChatInfo, message: &Message) -> Result<(), AppError> {
     let members = chats::members(state, chat.id).await?;
     let candidates: Vec<Uuid> =
         members.iter().filter(|m| m.user_id != message.sender.id && !m.muted).map(|m| m.user_id).collect();
@@ -64,7 +82,7 @@ async fn notify(state: &AppState, chat: &chat::Model, message: &Message) -> Resu
 }
 
 /// The notification: who wrote and a preview, or (previews off) only that something came.
-pub fn payload(chat: &chat::Model, message: &Message, previews: bool) -> PushPayload {
+pub fn payload(chat: &ChatInfo, message: &Message, previews: bool) -> PushPayload {
     let (title, body) = if previews {
         let sender = message.sender.display_name.clone();
         let title = match (&chat.kind[..], &chat.name) {
@@ -90,24 +108,11 @@ mod tests {
     use super::*;
     use crate::auth::model::User;
 
-    fn chat(kind: &str, name: Option<&str>) -> chat::Model {
-        let now = Utc::now();
-        chat::Model {
-            id: Uuid::now_v7(),
-            kind: kind.into(),
-            name: name.map(Into::into),
-            slug: None,
-            direct_key: None,
-            avatar_media_id: None,
-            owner_id: None,
-            last_seq: 1,
-            last_activity_at: now,
-            created_at: now,
-            deleted_at: None,
-        }
+    fn chat(kind: &str, name: Option<&str>) -> ChatInfo {
+        ChatInfo { id: Uuid::now_v7(), kind: kind.into(), name: name.map(Into::into) }
     }
 
-    fn message(chat: &chat::Model, content: &str) -> Message {
+    fn message(chat: &ChatInfo, content: &str) -> Message {
         let sender = User {
             id: Uuid::now_v7(),
             username: "alice".into(),

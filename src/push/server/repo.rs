@@ -1,6 +1,6 @@
 //! Queries for push subscriptions and preferences, in CRUD order.
 
-use crate::server::entity::{push_preference, push_subscription, session};
+use crate::platform::entity::{push_preference, push_subscription, session};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};

@@ -1,12 +1,12 @@
 //! HTTP routes of Web Push: the server key, this device's subscriptions, and the settings.
 
 use super::service;
-use crate::auth::server::extract::Viewer;
 use crate::error::{AppError, ErrorBody};
+use crate::platform::extract::ApiJson;
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use crate::push::model::*;
-use crate::server::extract::ApiJson;
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -2,11 +2,11 @@
 //! that device signs out); whether notifications show previews belongs to the person.
 
 use super::repo;
-use super::subscription::NewSubscription;
 use crate::error::AppError;
+use crate::platform::entity::push_subscription;
+use crate::platform::state::AppState;
+use crate::platform::webpush::subscription::NewSubscription;
 use crate::push::model::*;
-use crate::server::entity::push_subscription;
-use crate::server::state::AppState;
 use chrono::Utc;
 use uuid::Uuid;
 

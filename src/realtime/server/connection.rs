@@ -2,14 +2,15 @@
 //! delivery marks (written for the whole instance each second, see `deliveries`), and the
 //! client frames a WebSocket may send.
 
-use super::hub::{ConnGuard, Event};
-use super::service;
-use crate::auth::server::extract::Viewer;
+use crate::chats::server::activity;
 use crate::error::AppError;
 use crate::messages::model::SendMessageRequest;
 use crate::messages::server::service as messages;
+use crate::platform::live::hub::{ConnGuard, Event};
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
+use crate::presence::server::service as presence;
 use crate::realtime::model::{ClientFrame, ServerFrame};
-use crate::server::state::AppState;
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc};
 
@@ -39,12 +40,7 @@ impl Live {
         }
         // A new connection shows the app until its client says the tab is hidden.
         state.visibility.report(&state.hub, viewer.user_id, conn_id, true).await;
-        if registration.first {
-            state.presence.arrive(viewer.user_id).await;
-            if let Err(e) = service::set_presence(&state, viewer.user_id, "online").await {
-                tracing::warn!(error = %e, "marking a user online");
-            }
-        }
+        presence::arrived(&state, viewer.user_id, registration.first).await;
         metrics::gauge!("live_connections").increment(1.0);
         Self {
             state,
@@ -95,14 +91,14 @@ impl Live {
                     Err(_) => error_frame(Some(client_id), AppError::unavailable()),
                 });
             }
-            ClientFrame::Typing { chat_id, typing } => service::typing(state, me, chat_id, typing).await,
+            ClientFrame::Typing { chat_id, typing } => activity::typing(state, me, chat_id, typing).await,
             ClientFrame::Presence { status } => {
                 if let visible @ ("online" | "away") = status.as_str() {
                     state.visibility.report(&state.hub, me, self.conn_id, visible == "online").await;
                 }
-                service::set_presence(state, me, &status).await
+                presence::report(state, me, &status).await
             }
-            ClientFrame::Read { chat_id, seq } => service::read(state, me, chat_id, seq).await,
+            ClientFrame::Read { chat_id, seq } => activity::read(state, me, chat_id, seq).await,
             ClientFrame::Ping {} => return Some(ServerFrame::Pong {}),
         };
         outcome.err().map(|e| error_frame(None, e))
@@ -117,16 +113,7 @@ impl Drop for Live {
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
                 state.visibility.hide(user, conn).await;
-                if state.hub.is_online(user) {
-                    return;
-                }
-                state.presence.leave(user).await;
-                // Still connected through another instance: still online.
-                if !state.presence.online_elsewhere(user).await
-                    && let Err(e) = service::set_presence(&state, user, "offline").await
-                {
-                    tracing::warn!(error = %e, "marking a user offline");
-                }
+                presence::departed(&state, user).await;
             });
         }
     }

@@ -1,11 +1,6 @@
-//! Server side of live updates: the hub, presence, visibility (who has the app in view) and
-//! typing, and the two transports.
-pub mod bus;
+//! Server side of live updates: the fan-out (a reaction turning events into frames for the
+//! users who may hear them) and the gateway (the WebSocket and SSE routes, and the frames a
+//! client sends). The transport itself (hub, bus, leases) is `platform::live`.
 pub mod connection;
-pub mod deliveries;
-pub mod hub;
-pub mod leases;
-pub mod presence;
+pub mod fanout;
 pub mod routes;
-pub mod service;
-pub mod visibility;

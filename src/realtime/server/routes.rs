@@ -1,12 +1,12 @@
 //! The live transports: `GET /api/ws` (WebSocket) and `GET /api/events` (server-sent events).
 
 use super::connection::{Live, frame_json};
-use super::hub::Event;
 use crate::auth::server::csrf::from_other_origin;
-use crate::auth::server::extract::{AuthVia, MaybeViewer, Viewer};
 use crate::error::{AppError, ErrorBody};
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
+use crate::platform::live::hub::Event;
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::{AuthVia, MaybeViewer, Viewer};
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, header};

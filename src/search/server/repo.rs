@@ -3,7 +3,7 @@
 //! over the stored case- and accent-folded text. Both see only live messages of chats the
 //! user is in.
 
-use crate::server::entity::message;
+use crate::platform::entity::message;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, Statement, Value};
 use uuid::Uuid;
 

@@ -1,12 +1,12 @@
 //! HTTP route of search: a thin handler over the search service.
 
 use super::service;
-use crate::auth::server::extract::Viewer;
 use crate::error::{AppError, ErrorBody};
+use crate::platform::extract::ApiQuery;
+use crate::platform::route::ApiRoute;
+use crate::platform::state::AppState;
+use crate::platform::viewer::Viewer;
 use crate::search::model::*;
-use crate::server::extract::ApiQuery;
-use crate::server::router::ApiRoute;
-use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::routing::get;

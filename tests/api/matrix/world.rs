@@ -254,7 +254,7 @@ impl World {
     /// A pending contact request from a fresh user to the member, as the server stores one:
     /// (the request id, the requester).
     pub async fn fresh_request_to_member(&self) -> (String, String) {
-        use parlor::server::entity::contact;
+        use parlor::platform::entity::contact;
         let from = self.fresh_user();
         let (a, b): (uuid::Uuid, uuid::Uuid) = (from.parse().expect("uuid"), self.member.id.parse().expect("uuid"));
         let (low, high) = if a < b { (a, b) } else { (b, a) };

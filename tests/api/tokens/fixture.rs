@@ -4,7 +4,7 @@
 
 use super::forge;
 use crate::helpers::TestApp;
-use parlor::server::entity::{session, user, web_session};
+use parlor::platform::entity::{session, user, web_session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};

@@ -199,7 +199,7 @@ fn refresh_tokens(fx: &Fixture) -> Vec<Case> {
         refresh("an access token as the refresh token", &fx.alice.access, invalid),
         refresh(
             "the stored hash of a live refresh token",
-            &parlor::auth::server::tokens::hash_token(&fx.bob.refresh),
+            &parlor::platform::tokens::hash_token(&fx.bob.refresh),
             invalid,
         ),
         refresh("refresh token of a device signed out from another", &fx.revoked.refresh, invalid),

@@ -3,10 +3,10 @@
 //! Push service hosts are resolved to public addresses only (unless PUSH_ALLOW_HTTP), and
 //! redirects are not followed, so a subscription cannot point the server into its network.
 
-use super::subscription::{check_endpoint, decode_b64url, is_public};
 use super::vapid::Vapid;
-use crate::server::config::Settings;
-use crate::server::entity::push_subscription;
+use crate::platform::config::Settings;
+use crate::platform::entity::push_subscription;
+use crate::platform::webpush::subscription::{check_endpoint, decode_b64url, is_public};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,8 +2,34 @@
 //! TRUSTED_PROXIES, the address it reports in X-Forwarded-For. Without the setting the header
 //! is ignored, so nobody can pick their own address to dodge rate limits.
 
+use super::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use ipnet::IpNet;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+
+/// The client address, put on each request by `attach_client_ip`.
+#[derive(Clone)]
+pub struct ClientIp(pub String);
+
+pub async fn attach_client_ip(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ip = client_ip(&request, &state.settings.trusted_proxies);
+    request.extensions_mut().insert(ClientIp(ip));
+    next.run(request).await
+}
+
+/// The caller's address: the socket peer, or what a trusted proxy says (TRUSTED_PROXIES).
+pub fn client_ip(request: &Request, trusted: &[IpNet]) -> String {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    // Some proxies add their own X-Forwarded-For line rather than extending the client's, and
+    // the client's line comes first: all lines in order, or the walk from the right would start
+    // at the client's. A line that is not text stops the walk there, like any other garbage.
+    let lines: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("?")).collect();
+    let forwarded = (!lines.is_empty()).then(|| lines.join(","));
+    client_address(peer, forwarded.as_deref(), trusted)
+}
 
 /// A TRUSTED_PROXIES entry: a network (`10.0.0.0/8`) or one address (`10.0.0.7`).
 pub fn parse_proxy(raw: &str) -> Result<IpNet, String> {

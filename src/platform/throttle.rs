@@ -4,7 +4,7 @@
 //! Redis does not answer, each instance counts its own.
 
 use crate::error::AppError;
-use crate::server::counters::Counters;
+use crate::platform::counters::Counters;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

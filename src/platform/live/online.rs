@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-pub struct Presence {
+pub struct Online {
     leases: Leases,
 }
 
-impl Presence {
+impl Online {
     pub fn new(shared: Option<ConnectionManager>, prefix: &str, ttl: Duration) -> Self {
         Self { leases: Leases::new(shared, prefix, "presence", ttl) }
     }

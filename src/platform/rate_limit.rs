@@ -4,9 +4,9 @@
 
 use super::counters::Counters;
 use super::state::AppState;
-use crate::auth::server::extract::MaybeViewer;
-use crate::auth::server::routes::ClientIp;
 use crate::error::AppError;
+use crate::platform::proxy::ClientIp;
+use crate::platform::viewer::MaybeViewer;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};

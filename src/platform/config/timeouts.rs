@@ -57,7 +57,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::config::Settings;
+    use crate::platform::config::Settings;
 
     #[test]
     fn durations_read_as_milliseconds_seconds_or_bare_seconds() {

@@ -1,16 +1,20 @@
-//! AppState: what every request handler may use, cheap to clone.
+//! AppState: the platform's handle, given to every request handler, domain service and
+//! reaction; cheap to clone. It holds infrastructure only: what a domain keeps (its rules,
+//! its queries) lives in the domain, and what it announces goes through `events`.
 
 use super::config::{Secrets, Settings};
 use super::counters::Counters;
+use super::events::Events;
+use super::gates::ChatGates;
+use super::live::deliveries::Deliveries;
+use super::live::hub::Hub;
+use super::live::online::Online;
+use super::live::visibility::Visibility;
 use super::rate_limit::RateLimiter;
 use super::storage::SharedStorage;
-use crate::auth::server::{throttle::LoginThrottle, tokens::TokenKeys};
-use crate::messages::server::order::ChatGates;
-use crate::push::server::sender::Pusher;
-use crate::realtime::server::deliveries::Deliveries;
-use crate::realtime::server::hub::Hub;
-use crate::realtime::server::presence::Presence;
-use crate::realtime::server::visibility::Visibility;
+use super::throttle::LoginThrottle;
+use super::tokens::TokenKeys;
+use super::webpush::sender::Pusher;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -24,6 +28,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub rate_limiter: Arc<RateLimiter>,
     pub metrics: PrometheusHandle,
+    /// The reactions to what domains publish (registered at start).
+    pub events: Arc<Events>,
     /// Live connections of this instance.
     pub hub: Arc<Hub>,
     /// One send at a time per chat on this instance, so messages are announced in seq order.
@@ -31,7 +37,7 @@ pub struct AppState {
     /// Delivery marks of this instance's connections, written once a second.
     pub deliveries: Arc<Deliveries>,
     /// Who is connected on any instance.
-    pub presence: Arc<Presence>,
+    pub online: Arc<Online>,
     /// Who has the app in view on any instance (they get no push).
     pub visibility: Arc<Visibility>,
     /// Sends Web Push notifications.
@@ -53,7 +59,7 @@ impl AppState {
         let settings_media_workers = settings.media_workers;
         let shared = redis.clone().map(|conn| Counters::new(conn, &settings.redis_prefix));
         let presence_ttl = std::time::Duration::from_secs(settings.presence_ttl);
-        let presence = Arc::new(Presence::new(redis.clone(), &settings.redis_prefix, presence_ttl));
+        let online = Arc::new(Online::new(redis.clone(), &settings.redis_prefix, presence_ttl));
         let visibility = Arc::new(Visibility::new(redis.clone(), &settings.redis_prefix, presence_ttl));
         let push = Arc::new(Pusher::new(&settings, &secrets.vapid_key)?);
         let login_throttle = LoginThrottle::new(settings.limit_login_failures, shared.clone());
@@ -71,14 +77,26 @@ impl AppState {
             login_throttle: Arc::new(login_throttle),
             rate_limiter: Arc::new(rate_limiter),
             metrics: super::telemetry::metrics_handle(),
+            events: Arc::default(),
             hub: Hub::new(),
             deliveries: Arc::default(),
             send_gates: Arc::default(),
-            presence,
+            online,
             visibility,
             push,
             storage,
             media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),
         })
+    }
+
+    /// A state on a fresh SQLite database and local storage under `dir`, for unit tests; no
+    /// reactions are registered.
+    #[cfg(test)]
+    pub async fn for_tests(dir: &std::path::Path) -> anyhow::Result<Self> {
+        let settings = Settings::from_args(["--data-dir".to_owned(), dir.display().to_string()])?;
+        let secrets = settings.secrets()?;
+        let db = super::db::connect(&settings).await?;
+        let storage = super::storage::connect(None, &settings.data_dir).await?;
+        Self::new(settings, &secrets, db, None, storage)
     }
 }
