@@ -73,7 +73,7 @@ define require_tests
 endef
 
 unit:
-	cargo test --features server --lib --bins 2>&1 | tee "$(CARGO_TARGET_DIR)/unit.log"
+	cargo test --features server --lib --bins --test architecture 2>&1 | tee "$(CARGO_TARGET_DIR)/unit.log"
 	$(call require_tests,"$(CARGO_TARGET_DIR)/unit.log")
 
 api: api-sqlite api-postgres api-s3

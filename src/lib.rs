@@ -18,6 +18,8 @@ pub mod ui;
 pub mod views;
 
 #[cfg(feature = "server")]
+pub mod access;
+#[cfg(feature = "server")]
 pub mod platform;
 #[cfg(feature = "server")]
 pub mod server;

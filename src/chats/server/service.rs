@@ -25,6 +25,14 @@ pub async fn membership(
     Ok((chat, member))
 }
 
+/// Whether the user is a current member of the chat (which exists); an outage is an error.
+pub async fn is_member(state: &AppState, chat_id: Uuid, user_id: Uuid) -> Result<bool, AppError> {
+    if repo::find_chat(&state.db, chat_id).await?.is_none() {
+        return Ok(false);
+    }
+    Ok(repo::find_membership(&state.db, chat_id, user_id).await?.is_some())
+}
+
 /// Ids of the chat's current members: who live events of the chat go to.
 pub async fn member_ids(state: &AppState, chat_id: Uuid) -> Result<Vec<Uuid>, AppError> {
     Ok(repo::list_members(&state.db, &[chat_id]).await?.into_iter().map(|m| m.user_id).collect())

@@ -147,7 +147,7 @@ pub async fn thumbnail(
 }
 
 async fn serve(state: &AppState, viewer: Viewer, id: Uuid, variant: Variant) -> Result<Response, AppError> {
-    let (object, content_type) = service::open(state, viewer.user_id, id, variant).await?;
+    let (object, content_type) = crate::access::media::open_media(state, viewer.user_id, id, variant).await?;
     let mut response = Response::new(object.body);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

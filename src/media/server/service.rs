@@ -5,10 +5,8 @@
 
 use super::process::{self, Processed, Rejection};
 use super::repo;
-use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::media::model::{MAX_PER_MESSAGE, Media, Variant};
-use crate::messages::server::service as messages;
 use crate::platform::entity::media;
 use crate::platform::state::AppState;
 use crate::platform::storage::Object;
@@ -97,12 +95,31 @@ pub async fn store_upload(state: &AppState, me: Uuid, path: PathBuf) -> Result<M
     Ok(to_media(&model))
 }
 
-/// One variant of an image, if the caller may see it, with its content type.
-pub async fn open(state: &AppState, me: Uuid, id: Uuid, variant: Variant) -> Result<(Object, &'static str), AppError> {
+/// What the access rule needs to know about an image, if it exists.
+pub struct MediaFacts {
+    pub uploader_id: Uuid,
+    /// The message it was sent with.
+    pub message_id: Option<Uuid>,
+    /// Someone's profile picture (which anyone may see).
+    pub user_avatar: bool,
+    /// The groups whose picture it is.
+    pub avatar_of_chats: Vec<Uuid>,
+}
+
+pub async fn facts(state: &AppState, id: Uuid) -> Result<Option<MediaFacts>, AppError> {
+    let Some(m) = repo::find(&state.db, id).await? else { return Ok(None) };
+    Ok(Some(MediaFacts {
+        uploader_id: m.uploader_id,
+        message_id: m.message_id,
+        user_avatar: repo::is_user_avatar(&state.db, m.id).await?,
+        avatar_of_chats: repo::avatar_of_chats(&state.db, m.id).await?,
+    }))
+}
+
+/// One variant of an image, with its content type. Who may see it is `access::media`'s rule:
+/// routes call `access::media::open_media`, which asks it first.
+pub async fn open(state: &AppState, id: Uuid, variant: Variant) -> Result<(Object, &'static str), AppError> {
     let m = repo::find(&state.db, id).await?.ok_or_else(AppError::not_found)?;
-    if !may_view(state, me, &m).await? {
-        return Err(AppError::not_found());
-    }
     let key = match variant {
         Variant::Original => &m.original_key,
         Variant::Medium => &m.medium_key,
@@ -121,27 +138,6 @@ fn content_type(key: &str) -> &'static str {
         Some("webp") => "image/webp",
         _ => "application/octet-stream",
     }
-}
-
-async fn may_view(state: &AppState, me: Uuid, m: &media::Model) -> Result<bool, AppError> {
-    if m.uploader_id == me {
-        return Ok(true);
-    }
-    if let Some(message_id) = m.message_id
-        && let Some(chat_id) = messages::chat_of(state, message_id).await?
-        && chats::membership(state, chat_id, me).await.is_ok()
-    {
-        return Ok(true);
-    }
-    if repo::is_user_avatar(&state.db, m.id).await? {
-        return Ok(true);
-    }
-    for chat_id in repo::avatar_of_chats(&state.db, m.id).await? {
-        if chats::membership(state, chat_id, me).await.is_ok() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// An image the caller uploaded (for avatars): anything else is invalid.
