@@ -84,6 +84,22 @@ impl AppError {
     }
 }
 
+/// For results whose "not found" is an answer rather than a failure (a page that shows "not
+/// found"): `Ok(None)` for it, every other error as it was.
+pub trait OrNotFound<T> {
+    fn found(self) -> Result<Option<T>, AppError>;
+}
+
+impl<T> OrNotFound<T> for Result<T, AppError> {
+    fn found(self) -> Result<Option<T>, AppError> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.code == "not_found" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Server functions answer with Dioxus' error type; the status and message carry over.
 impl From<AppError> for dioxus::prelude::ServerFnError {
     fn from(err: AppError) -> Self {

@@ -57,13 +57,11 @@ pub async fn mark_read(chat_id: Uuid, seq: i64) -> Result<(), AppError> {
 /// A chat and its latest messages; None when the caller is not in it (the page shows "not found").
 #[get("/api/ui/chats/{id}", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError> {
+    use crate::error::OrNotFound;
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
-    let chat = match crate::chats::server::service::get_chat(state, viewer.user_id, id).await {
-        Ok(chat) => chat,
-        Err(e) if e.status == 404 => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
+    let found = crate::chats::server::service::get_chat(state, viewer.user_id, id).await.found()?;
+    let Some(chat) = found else { return Ok(None) };
     let page = history(state, viewer.user_id, id, Window::Latest, 50).await?;
     Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
 }
@@ -71,30 +69,23 @@ pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError>
 /// A chat around one message (a permalink); None when the caller cannot see it.
 #[get("/api/ui/chats/{id}/around/{message}", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_chat_around(id: Uuid, message: Uuid) -> Result<Option<ChatView>, ServerFnError> {
+    use crate::error::OrNotFound;
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
-    let chat = match crate::chats::server::service::get_chat(state, viewer.user_id, id).await {
-        Ok(chat) => chat,
-        Err(e) if e.status == 404 => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    match history(state, viewer.user_id, id, Window::Around(message), 50).await {
-        Ok(page) => Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more })),
-        Err(e) if e.status == 404 => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    let found = crate::chats::server::service::get_chat(state, viewer.user_id, id).await.found()?;
+    let Some(chat) = found else { return Ok(None) };
+    let page = history(state, viewer.user_id, id, Window::Around(message), 50).await.found()?;
+    Ok(page.map(|page| ChatView { chat, messages: page.messages, has_more: page.has_more }))
 }
 
 /// A group by its slug, with its latest messages.
 #[get("/api/ui/groups/{slug}", viewer: crate::platform::viewer::Viewer, app: crate::platform::viewer::App)]
 pub async fn load_group_view(slug: String) -> Result<Option<ChatView>, ServerFnError> {
+    use crate::error::OrNotFound;
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
-    let chat = match crate::chats::server::service::get_chat_by_slug(state, viewer.user_id, &slug).await {
-        Ok(chat) => chat,
-        Err(e) if e.status == 404 => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
+    let found = crate::chats::server::service::get_chat_by_slug(state, viewer.user_id, &slug).await.found()?;
+    let Some(chat) = found else { return Ok(None) };
     let page = history(state, viewer.user_id, chat.id, Window::Latest, 50).await?;
     Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
 }

@@ -77,6 +77,23 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     db.begin_with_options(options).await
 }
 
+/// A write that can lose a race: a concurrent request wrote the same unique key first.
+/// (The pattern of realworld-axum-sqlx's `on_constraint`.)
+pub trait UniqueRace<T> {
+    /// `Some` when written, `None` when a unique constraint refused it, other errors as they were.
+    fn or_taken(self) -> Result<Option<T>, DbErr>;
+}
+
+impl<T> UniqueRace<T> for Result<T, DbErr> {
+    fn or_taken(self) -> Result<Option<T>, DbErr> {
+        match self {
+            Ok(written) => Ok(Some(written)),
+            Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// True when the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()

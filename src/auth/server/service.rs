@@ -3,12 +3,13 @@
 use super::{password, repo};
 use crate::auth::model::*;
 use crate::error::AppError;
+use crate::platform::db::UniqueRace;
 use crate::platform::entity::{session, user};
 use crate::platform::events::Event;
 use crate::platform::state::AppState;
 use crate::platform::tokens;
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveValue::Set, IntoActiveModel, SqlErr};
+use sea_orm::{ActiveValue::Set, IntoActiveModel};
 use uuid::Uuid;
 
 /// Where a sign-in comes from, for the device list and throttling.
@@ -62,12 +63,9 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> Result<User, Ap
         created_at: Set(now),
         updated_at: Set(now),
     };
-    match repo::create_user(&state.db, model).await {
-        Ok(created) => Ok(to_user(&created)),
-        // Two registrations raced for the same name: the database decides.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(username_taken()),
-        Err(e) => Err(e.into()),
-    }
+    // Two registrations raced for the same name: the database decides.
+    let created = repo::create_user(&state.db, model).await.or_taken()?.ok_or_else(username_taken)?;
+    Ok(to_user(&created))
 }
 
 fn username_taken() -> AppError {

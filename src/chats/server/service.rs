@@ -5,12 +5,13 @@ use crate::auth::server::service::users_by_ids;
 use crate::chats::model::*;
 use crate::error::AppError;
 use crate::messages::model::MessagePreview;
+use crate::platform::db::UniqueRace;
 use crate::platform::entity::{chat, chat_member, message};
 use crate::platform::events::Event;
 use crate::platform::state::AppState;
 use crate::presence::server::rule::{self as presence, PresenceFilter};
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, SqlErr};
+use sea_orm::ActiveValue::Set;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -106,15 +107,11 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
         },
     )
     .await;
-    let chat = match created {
-        Ok(chat) => chat,
+    let Some(chat) = created.or_taken()? else {
         // Both people opened the chat at the same moment: the other request created it.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            txn.rollback().await?;
-            let existing = repo::find_direct(&state.db, &key).await?.ok_or_else(AppError::internal)?;
-            return Ok((false, view(state, me, existing, true).await?));
-        }
-        Err(e) => return Err(e.into()),
+        txn.rollback().await?;
+        let existing = repo::find_direct(&state.db, &key).await?.ok_or_else(AppError::internal)?;
+        return Ok((false, view(state, me, existing, true).await?));
     };
     for user in [me, other] {
         repo::upsert_member(&txn, new_member(chat.id, user, Role::Member)).await?;

@@ -3,10 +3,10 @@
 use super::repo::{self, BLOCKED};
 use crate::auth::server::service::{user_not_found, users_by_ids};
 use crate::error::AppError;
+use crate::platform::db::UniqueRace;
 use crate::platform::events::Event;
 use crate::platform::state::AppState;
 use chrono::Utc;
-use sea_orm::SqlErr;
 use uuid::Uuid;
 
 async fn existing(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppError> {
@@ -28,11 +28,10 @@ pub async fn block(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppErr
         Some(_) => Ok(()),
         None => repo::create_block(&txn, me, other, Utc::now()).await,
     };
-    match created {
-        Ok(()) => txn.commit().await?,
+    match created.or_taken()? {
+        Some(()) => txn.commit().await?,
         // Another tab blocked the same person at the same moment and did all of this.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => txn.rollback().await?,
-        Err(e) => return Err(e.into()),
+        None => txn.rollback().await?,
     }
     // The blocked person is not told.
     let status = BLOCKED.to_owned();

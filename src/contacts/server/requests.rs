@@ -6,11 +6,11 @@ use super::service::{Block, block_between, other_side};
 use crate::auth::server::service::{user_id_by_username, user_not_found, users_by_ids};
 use crate::contacts::model::*;
 use crate::error::AppError;
+use crate::platform::db::UniqueRace;
 use crate::platform::entity::contact;
 use crate::platform::events::Event;
 use crate::platform::state::AppState;
 use chrono::{Duration, Utc};
-use sea_orm::SqlErr;
 use uuid::Uuid;
 
 /// The person a request names, by id or by username.
@@ -47,15 +47,11 @@ pub async fn send(state: &AppState, me: Uuid, req: SendContactRequest) -> Result
     check_daily_limit(state, me).await?;
     let now = Utc::now();
     let txn = crate::platform::db::begin_write(&state.db).await?;
-    let created = match repo::create_request(&txn, me, other, Uuid::now_v7(), now).await {
-        Ok(row) => row,
+    let Some(created) = repo::create_request(&txn, me, other, Uuid::now_v7(), now).await.or_taken()? else {
         // The other person asked at the same moment (or this is a double click): answer with that row.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            txn.rollback().await?;
-            let row = repo::find_pair(&state.db, me, other).await?.ok_or_else(AppError::internal)?;
-            return Ok((false, answer_existing(state, me, row).await?));
-        }
-        Err(e) => return Err(e.into()),
+        txn.rollback().await?;
+        let row = repo::find_pair(&state.db, me, other).await?.ok_or_else(AppError::internal)?;
+        return Ok((false, answer_existing(state, me, row).await?));
     };
     repo::log_request(&txn, me, now).await?;
     repo::prune_log(&txn, me, now - Duration::days(1)).await?;

@@ -8,11 +8,12 @@ use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::media::server::service as media;
 use crate::messages::model::*;
+use crate::platform::db::UniqueRace;
 use crate::platform::entity::{chat, chat_member, message};
 use crate::platform::events::{ChatInfo, Event};
 use crate::platform::state::AppState;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, SqlErr};
+use sea_orm::ActiveValue::Set;
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 
@@ -68,17 +69,13 @@ pub async fn send(
         },
     )
     .await;
-    let created = match inserted {
-        Ok(m) => m,
+    let Some(created) = inserted.or_taken()? else {
         // A concurrent retry with the same clientId committed first: answer with its message.
         // Rolling back also returns the seq we took, so no gap is left behind.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            txn.rollback().await?;
-            let existing =
-                repo::find_by_client_id(&state.db, me, client_id.as_str()).await?.ok_or_else(AppError::internal)?;
-            return retried(state, me, chat_id, existing).await;
-        }
-        Err(e) => return Err(e.into()),
+        txn.rollback().await?;
+        let existing =
+            repo::find_by_client_id(&state.db, me, client_id.as_str()).await?.ok_or_else(AppError::internal)?;
+        return retried(state, me, chat_id, existing).await;
     };
     // Rolling back on failure also releases the seq: no gap, no message without its images.
     if let Err(e) = media::attach(&txn, me, message_id, &media_ids).await {
