@@ -1,4 +1,4 @@
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{TestUser, assert_error, spawn_app};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -98,7 +98,7 @@ async fn cookies_are_secure_when_the_public_url_is_https() {
 #[tokio::test]
 async fn the_profile_reads_with_a_bearer_token_or_the_cookie() {
     let app = spawn_app().await;
-    let (id, access, _) = app.user("knuth").await;
+    let TestUser { id, token: access, .. } = app.user("knuth").await;
     let res = app.get_bearer("/api/users/me", &access).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
@@ -122,7 +122,7 @@ async fn the_profile_needs_a_valid_token() {
 #[tokio::test]
 async fn changing_the_display_name_is_kept_and_validated() {
     let app = spawn_app().await;
-    let (_, access, _) = app.user("liskov").await;
+    let access = app.user("liskov").await.token;
     let res = app
         .program()
         .patch(app.url("/api/users/me"))

@@ -2,7 +2,7 @@
 //! nothing stored or announced; the block is invisible to them; presence reaches only contacts
 //! and chat partners, never someone the user blocked.
 use crate::contacts::{ask, befriend, book};
-use crate::helpers::{TestApp, assert_error, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_error, spawn_app};
 use crate::live_client::Ws;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -24,8 +24,8 @@ async fn last_seq(app: &TestApp, token: &str, chat: &str) -> i64 {
 #[tokio::test]
 async fn a_blocked_person_cannot_ask_open_a_chat_or_send_and_nothing_is_stored() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     befriend(&app, &alice, &bob, &bob_id).await;
     let chat = direct(&app, &alice, &bob_id).await;
     app.say(&alice, &chat, "before").await;
@@ -74,8 +74,8 @@ async fn a_blocked_person_cannot_ask_open_a_chat_or_send_and_nothing_is_stored()
 #[tokio::test]
 async fn blocking_is_invisible_to_the_blocked_person() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     befriend(&app, &alice, &bob, &bob_id).await;
     let chat = direct(&app, &alice, &bob_id).await;
     let mut alice_ws = Ws::connect(&app.base, &alice).await;
@@ -112,11 +112,11 @@ async fn blocking_is_invisible_to_the_blocked_person() {
 #[tokio::test]
 async fn presence_shows_to_contacts_and_chat_partners_only() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, carol, _) = app.user("carol").await;
-    let (dave_id, dave, _) = app.user("dave").await;
-    let (_, eve, _) = app.user("eve").await;
-    let (mallory_id, mallory, _) = app.user("mallory").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let carol = app.user("carol").await.token;
+    let TestUser { id: dave_id, token: dave, .. } = app.user("dave").await;
+    let eve = app.user("eve").await.token;
+    let TestUser { id: mallory_id, token: mallory, .. } = app.user("mallory").await;
     befriend(&app, &carol, &bob, &bob_id).await;
     let group = app.group(&bob, "Team", &[&dave_id, &mallory_id]).await;
     app.post_bearer(&format!("/api/blocks/{mallory_id}"), &bob, json!({})).await;
@@ -162,8 +162,8 @@ async fn presence_shows_to_contacts_and_chat_partners_only() {
 #[tokio::test]
 async fn blocking_needs_another_existing_person_and_is_idempotent() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, _, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let bob_id = app.user("bob").await.id;
     assert_error(app.post_bearer(&format!("/api/blocks/{alice_id}"), &alice, json!({})).await, 400).await;
     let nobody = uuid::Uuid::now_v7();
     assert_error(app.post_bearer(&format!("/api/blocks/{nobody}"), &alice, json!({})).await, 404).await;

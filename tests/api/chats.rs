@@ -1,11 +1,11 @@
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{TestUser, assert_error, spawn_app};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_direct_chat_exists_once_per_pair() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let first = app.post_bearer("/api/chats/direct", &alice, json!({"userId": bob_id})).await;
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.unwrap();
@@ -25,8 +25,8 @@ async fn a_direct_chat_exists_once_per_pair() {
 #[tokio::test]
 async fn opening_direct_chats_at_the_same_moment_makes_one_chat() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let (a, b) = tokio::join!(
         app.post_bearer("/api/chats/direct", &alice, json!({"userId": bob_id})),
         app.post_bearer("/api/chats/direct", &bob, json!({"userId": alice_id})),
@@ -38,7 +38,7 @@ async fn opening_direct_chats_at_the_same_moment_makes_one_chat() {
 #[tokio::test]
 async fn direct_chats_need_another_existing_user() {
     let app = spawn_app().await;
-    let (me, token, _) = app.user("solo").await;
+    let TestUser { id: me, token, .. } = app.user("solo").await;
     let res = app.post_bearer("/api/chats/direct", &token, json!({"userId": me})).await;
     assert_error(res, 400).await;
     let res = app.post_bearer("/api/chats/direct", &token, json!({"userId": uuid::Uuid::now_v7()})).await;
@@ -50,9 +50,9 @@ async fn direct_chats_need_another_existing_user() {
 #[tokio::test]
 async fn a_group_has_an_owner_members_and_a_slug() {
     let app = spawn_app().await;
-    let (_, owner, _) = app.user("owner").await;
-    let (member_id, member, _) = app.user("member").await;
-    let (_, outsider, _) = app.user("outsider").await;
+    let owner = app.user("owner").await.token;
+    let TestUser { id: member_id, token: member, .. } = app.user("member").await;
+    let outsider = app.user("outsider").await.token;
     let id = app.group(&owner, "Team Lunch", &[&member_id]).await;
     let chat = app.json_bearer(&format!("/api/chats/{id}"), &member).await["chat"].clone();
     assert_eq!(chat["type"], "group");
@@ -71,7 +71,7 @@ async fn a_group_has_an_owner_members_and_a_slug() {
 #[tokio::test]
 async fn group_names_are_validated() {
     let app = spawn_app().await;
-    let (_, owner, _) = app.user("owner").await;
+    let owner = app.user("owner").await.token;
     for name in ["", "   ", &"x".repeat(101)] {
         let res = app.post_bearer("/api/chats/group", &owner, json!({"name": name, "participantIds": []})).await;
         assert_eq!(assert_error(res, 400).await, "invalid_group_name");
@@ -85,7 +85,7 @@ async fn group_names_are_validated() {
 #[tokio::test]
 async fn a_group_holds_at_most_300_members() {
     let app = spawn_app().await;
-    let (_, owner, _) = app.user("owner").await;
+    let owner = app.user("owner").await.token;
     let seeded = app.seed_users(300).await;
     let refs: Vec<&str> = seeded.iter().map(String::as_str).collect();
     let res = app.post_bearer("/api/chats/group", &owner, json!({"name": "Too big", "participantIds": refs})).await;
@@ -100,7 +100,7 @@ async fn a_group_holds_at_most_300_members() {
 #[tokio::test]
 async fn a_user_is_in_at_most_100_groups() {
     let app = spawn_app().await;
-    let (_, busy, _) = app.user("busy").await;
+    let busy = app.user("busy").await.token;
     for i in 0..100 {
         app.group(&busy, &format!("Group {i}"), &[]).await;
     }
@@ -108,7 +108,7 @@ async fn a_user_is_in_at_most_100_groups() {
     assert_eq!(assert_error(res, 409).await, "too_many_groups");
     // Nobody can add them to another group either.
     let busy_id = app.json_bearer("/api/users/me", &busy).await["user"]["id"].as_str().unwrap().to_owned();
-    let (_, other, _) = app.user("other").await;
+    let other = app.user("other").await.token;
     let id = app.group(&other, "Elsewhere", &[]).await;
     let res = app.post_bearer(&format!("/api/chats/{id}/members"), &other, json!({"userIds": [busy_id]})).await;
     assert_eq!(assert_error(res, 409).await, "too_many_groups");
@@ -117,10 +117,10 @@ async fn a_user_is_in_at_most_100_groups() {
 #[tokio::test]
 async fn roles_decide_who_manages_a_group() {
     let app = spawn_app().await;
-    let (owner_id, owner, _) = app.user("owner").await;
-    let (admin_id, admin, _) = app.user("admin").await;
-    let (member_id, member, _) = app.user("member").await;
-    let (late_id, _, _) = app.user("late").await;
+    let TestUser { id: owner_id, token: owner, .. } = app.user("owner").await;
+    let TestUser { id: admin_id, token: admin, .. } = app.user("admin").await;
+    let TestUser { id: member_id, token: member, .. } = app.user("member").await;
+    let late_id = app.user("late").await.id;
     let id = app.group(&owner, "Club", &[&admin_id, &member_id]).await;
 
     // Members cannot rename or add; only the owner changes roles.
@@ -160,8 +160,8 @@ async fn roles_decide_who_manages_a_group() {
 #[tokio::test]
 async fn ownership_is_handed_over_before_the_owner_leaves() {
     let app = spawn_app().await;
-    let (_, owner, _) = app.user("owner").await;
-    let (heir_id, heir, _) = app.user("heir").await;
+    let owner = app.user("owner").await.token;
+    let TestUser { id: heir_id, token: heir, .. } = app.user("heir").await;
     let id = app.group(&owner, "Estate", &[&heir_id]).await;
     assert_eq!(
         assert_error(app.post_bearer(&format!("/api/chats/{id}/leave"), &owner, json!({})).await, 409).await,
@@ -193,8 +193,8 @@ async fn ownership_is_handed_over_before_the_owner_leaves() {
 #[tokio::test]
 async fn only_the_owner_deletes_a_group() {
     let app = spawn_app().await;
-    let (_, owner, _) = app.user("owner").await;
-    let (member_id, member, _) = app.user("member").await;
+    let owner = app.user("owner").await.token;
+    let TestUser { id: member_id, token: member, .. } = app.user("member").await;
     let id = app.group(&owner, "Temporary", &[&member_id]).await;
     assert_error(app.delete_bearer(&format!("/api/chats/{id}"), &member).await, 403).await;
     assert_eq!(app.delete_bearer(&format!("/api/chats/{id}"), &owner).await.status(), 204);
@@ -205,8 +205,8 @@ async fn only_the_owner_deletes_a_group() {
 #[tokio::test]
 async fn the_chat_list_is_newest_first_with_previews_and_unread_counts() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let bob = app.user("bob").await.token;
     let first = app.group(&bob, "First", &[&alice_id]).await;
     let second = app.group(&bob, "Second", &[&alice_id]).await;
     app.say(&bob, &first, "**hello** there").await;

@@ -1,6 +1,6 @@
 //! Several instances of one deployment (one database, one Redis, a key prefix per test):
 //! live frames reach connections held by another instance, exactly once.
-use crate::helpers::{TestApp, redis_url, spawn_with};
+use crate::helpers::{TestApp, TestUser, redis_url, spawn_with};
 use crate::live_client::Ws;
 use crate::push_service::{Browser, PushService};
 use serde_json::json;
@@ -18,8 +18,8 @@ async fn cluster() -> (TestApp, parlor::server::Server) {
 async fn live_frames_cross_instances_once() {
     let (a, b) = cluster().await;
     let b_base = format!("http://{}", b.addr);
-    let (_, alice, _) = a.user("alice").await;
-    let (bob_id, bob, _) = a.user("bob").await;
+    let alice = a.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = a.user("bob").await;
     let chat = a.group(&alice, "Across", &[&bob_id]).await;
     let mut alice_ws = Ws::connect(&a.base, &alice).await;
     let mut bob_ws = Ws::connect(&b_base, &bob).await;
@@ -61,7 +61,7 @@ async fn live_frames_cross_instances_once() {
         }
     }
     assert_eq!(receipts.last().unwrap()["data"]["readSeq"], 1, "Alice's read reached Bob: {receipts:?}");
-    let (carol_id, _, _) = a.user("carol").await;
+    let carol_id = a.user("carol").await.id;
     let added = a.post_bearer(&format!("/api/chats/{chat}/members"), &alice, json!({"userIds": [carol_id]})).await;
     assert_eq!(added.status(), 200);
     assert_eq!(
@@ -74,7 +74,7 @@ async fn live_frames_cross_instances_once() {
 async fn revoking_a_session_on_one_instance_closes_its_socket_on_another() {
     let (a, b) = cluster().await;
     let b_base = format!("http://{}", b.addr);
-    let (_, phone, _) = a.user("owner").await;
+    let phone = a.user("owner").await.token;
     let laptop = a.login("owner", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let mut phone_ws = Ws::connect(&b_base, &phone).await;
     let sessions = a.json_bearer("/api/sessions", &laptop).await;
@@ -101,7 +101,7 @@ async fn rate_limits_and_sign_in_throttling_are_shared_by_the_instances() {
     let a = spawn_with(&limits).await;
     let b = a.peer().await;
     let b_base = format!("http://{}", b.addr);
-    let (_, token, _) = a.user("busy").await;
+    let token = a.user("busy").await.token;
     // Six calls a minute in all: alternating instances, the seventh is refused wherever it lands.
     for i in 0..6 {
         let base = if i % 2 == 0 { a.base.clone() } else { b_base.clone() };
@@ -138,8 +138,8 @@ async fn rate_limits_and_sign_in_throttling_are_shared_by_the_instances() {
 async fn someone_connected_to_any_instance_is_online() {
     let (a, b) = cluster().await;
     let b_base = format!("http://{}", b.addr);
-    let (_, alice, _) = a.user("alice").await;
-    let (bob_id, bob, _) = a.user("bob").await;
+    let alice = a.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = a.user("bob").await;
     a.group(&alice, "Watchers", &[&bob_id]).await;
     let mut alice_ws = Ws::connect(&a.base, &alice).await;
     let bob_on_a = Ws::connect(&a.base, &bob).await;
@@ -164,7 +164,7 @@ async fn a_stopping_instance_asks_its_clients_to_reconnect() {
     use futures::StreamExt;
     use tokio_tungstenite::tungstenite::Message;
     let (a, b) = cluster().await;
-    let (_, alice, _) = a.user("alice").await;
+    let alice = a.user("alice").await.token;
     let url = format!("ws://{}/api/ws?token={alice}", b.addr);
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let ready = socket.next().await.unwrap().unwrap();
@@ -196,9 +196,9 @@ async fn a_push_goes_out_once_and_only_while_no_instance_shows_the_app() {
     let b = a.peer().await;
     let b_base = format!("http://{}", b.addr);
     let service = PushService::start().await;
-    let (_, alice, _) = a.user("alice").await;
-    let (bob_id, bob, _) = a.user("bob").await;
-    let (carol_id, carol, _) = a.user("carol").await;
+    let alice = a.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = a.user("bob").await;
+    let TestUser { id: carol_id, token: carol, .. } = a.user("carol").await;
     let key_a = a.json_bearer("/api/push/key", &bob).await;
     let key_b: serde_json::Value =
         a.program().get(format!("{b_base}/api/push/key")).bearer_auth(&bob).send().await.unwrap().json().await.unwrap();

@@ -1,6 +1,6 @@
 //! Contact requests: the state machine (request, accept, decline, cancel, remove), mutual
 //! requests, duplicates, the daily limit, and the live frames both people get.
-use crate::helpers::{TestApp, assert_error, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_error, spawn_app};
 use crate::live_client::Ws;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -28,8 +28,8 @@ pub async fn befriend(app: &TestApp, from: &str, to: &str, to_id: &str) {
 #[tokio::test]
 async fn a_request_by_username_and_its_acceptance_make_two_contacts() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("Bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("Bob").await;
     let res = ask(&app, &alice, json!({"username": "BOB"})).await;
     assert_eq!(res.status(), 201);
     let request = res.json::<Value>().await.unwrap()["request"].clone();
@@ -60,9 +60,9 @@ async fn a_request_by_username_and_its_acceptance_make_two_contacts() {
 #[tokio::test]
 async fn only_the_recipient_may_accept_or_decline() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, mallory, _) = app.user("mallory").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let mallory = app.user("mallory").await.token;
     let res = ask(&app, &alice, json!({"userId": bob_id})).await;
     let id = res.json::<Value>().await.unwrap()["request"]["id"].as_str().unwrap().to_owned();
     for token in [&alice, &mallory] {
@@ -87,8 +87,8 @@ async fn only_the_recipient_may_accept_or_decline() {
 #[tokio::test]
 async fn cancelling_a_request_and_removing_a_contact_end_the_pair() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     assert_eq!(ask(&app, &alice, json!({"userId": bob_id})).await.status(), 201);
     assert_eq!(app.delete_bearer(&format!("/api/contacts/{bob_id}"), &alice).await.status(), 204);
     assert!(book(&app, &bob).await["incoming"].as_array().unwrap().is_empty());
@@ -103,8 +103,8 @@ async fn cancelling_a_request_and_removing_a_contact_end_the_pair() {
 #[tokio::test]
 async fn asking_someone_who_already_asked_you_accepts_their_request() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let first = ask(&app, &alice, json!({"userId": bob_id})).await.json::<Value>().await.unwrap();
     let res = ask(&app, &bob, json!({"userId": alice_id})).await;
     assert_eq!(res.status(), 200);
@@ -118,8 +118,8 @@ async fn asking_someone_who_already_asked_you_accepts_their_request() {
 #[tokio::test]
 async fn asking_twice_returns_the_pending_request_and_contacts_cannot_ask_again() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let first = ask(&app, &alice, json!({"userId": bob_id})).await.json::<Value>().await.unwrap();
     let res = ask(&app, &alice, json!({"username": "bob"})).await;
     assert_eq!(res.status(), 200);
@@ -133,8 +133,8 @@ async fn asking_twice_returns_the_pending_request_and_contacts_cannot_ask_again(
 #[tokio::test]
 async fn requests_to_yourself_or_to_nobody_are_refused() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, _, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let bob_id = app.user("bob").await.id;
     assert_eq!(assert_error(ask(&app, &alice, json!({"userId": alice_id})).await, 400).await, "invalid_contact");
     assert_eq!(assert_error(ask(&app, &alice, json!({"username": "ALICE"})).await, 400).await, "invalid_contact");
     let nobody = uuid::Uuid::now_v7();
@@ -148,7 +148,7 @@ async fn requests_to_yourself_or_to_nobody_are_refused() {
 #[tokio::test]
 async fn the_fifty_first_request_of_a_day_is_refused_even_after_cancelling() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let people = app.seed_users(51).await;
     for person in &people[..50] {
         assert_eq!(ask(&app, &alice, json!({"userId": person})).await.status(), 201);
@@ -167,9 +167,9 @@ async fn the_fifty_first_request_of_a_day_is_refused_even_after_cancelling() {
 #[tokio::test]
 async fn both_people_hear_of_requests_and_answers_live() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, eve, _) = app.user("eve").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let eve = app.user("eve").await.token;
     let mut alice_ws = Ws::connect(&app.base, &alice).await;
     let mut bob_ws = Ws::connect(&app.base, &bob).await;
     let mut eve_ws = Ws::connect(&app.base, &eve).await;

@@ -93,7 +93,7 @@ async fn sign_up_reveals_a_taken_name_only_where_the_form_must_say_so() {
 #[tokio::test]
 async fn contact_requests_say_no_more_about_existence_than_user_search_already_does() {
     let app = spawn_app().await;
-    let (_, me, _) = app.user("asker").await;
+    let me = app.user("asker").await.token;
     app.user("alice").await;
     let ask = |body: Value| app.post_bearer("/api/contacts/requests", &me, body);
     // Search is what a signed-in user sees anyway; a request by name agrees with it, no more.

@@ -26,7 +26,7 @@ fn write_routes() -> Vec<(&'static str, String)> {
 #[tokio::test]
 async fn malformed_bodies_are_refused_with_a_4xx_on_every_route() {
     let app = spawn_app().await;
-    let (_, token, _) = app.user("fuzzy").await;
+    let token = app.user("fuzzy").await.token;
     let bodies: [(&str, &str); 7] = [
         ("{", "application/json"),
         ("[]", "application/json"),

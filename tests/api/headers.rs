@@ -48,7 +48,7 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn pages_allow_exactly_their_own_inline_scripts_and_never_unsafe_inline() {
     let app = spawn_app().await;
-    let (_, token, _) = app.user("hashes").await;
+    let token = app.user("hashes").await.token;
     let browser = app.browser();
     app.login_with(&browser, "hashes", "password123").await;
     let chat = app.group(&token, "</script><script>window.__xss=1</script>", &[]).await;

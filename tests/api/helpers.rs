@@ -157,15 +157,15 @@ impl TestApp {
             .expect("login request")
     }
 
-    /// A registered and signed-in user: (user id, access token, refresh token).
-    pub async fn user(&self, username: &str) -> (String, String, String) {
+    /// A registered and signed-in user.
+    pub async fn user(&self, username: &str) -> TestUser {
         self.register(username, "password123").await;
         let body = self.login(username, "password123").await;
-        (
-            body["user"]["id"].as_str().expect("id").to_owned(),
-            body["accessToken"].as_str().expect("access").to_owned(),
-            body["refreshToken"].as_str().expect("refresh").to_owned(),
-        )
+        TestUser {
+            id: body["user"]["id"].as_str().expect("id").to_owned(),
+            token: body["accessToken"].as_str().expect("access").to_owned(),
+            refresh: body["refreshToken"].as_str().expect("refresh").to_owned(),
+        }
     }
 
     pub async fn get_bearer(&self, path: &str, token: &str) -> Response {
@@ -174,6 +174,15 @@ impl TestApp {
 }
 
 /// Asserts a 4xx response with the API's error body and returns its code.
+/// A signed-in test user: its id and the tokens its sign-in gave.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    /// The access token (`Authorization: Bearer`).
+    pub token: String,
+    pub refresh: String,
+}
+
 pub async fn assert_error(res: Response, status: u16) -> String {
     assert_eq!(res.status().as_u16(), status, "status");
     let body: Value = res.json().await.expect("error body is JSON");

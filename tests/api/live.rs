@@ -1,6 +1,6 @@
 //! Live transports: frames reach members in order over WebSocket and SSE, never outsiders;
 //! SSE resumes from Last-Event-ID; revoked sessions are cut off.
-use crate::helpers::{assert_error, spawn_app, spawn_with};
+use crate::helpers::{TestUser, assert_error, spawn_app, spawn_with};
 use crate::live_client::{Sse, Ws};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -12,10 +12,10 @@ fn send_frame(chat: &str, text: &str, client_id: &str) -> Value {
 #[tokio::test]
 async fn two_websockets_and_one_event_stream_get_every_message_in_order() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
-    let (_, mallory, _) = app.user("mallory").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let TestUser { id: carol_id, token: carol, .. } = app.user("carol").await;
+    let mallory = app.user("mallory").await.token;
     let chat = app.group(&alice, "Live", &[&bob_id, &carol_id]).await;
     let mut alice_ws = Ws::connect(&app.base, &alice).await;
     let mut bob_ws = Ws::connect(&app.base, &bob).await;
@@ -58,8 +58,8 @@ async fn two_websockets_and_one_event_stream_get_every_message_in_order() {
 #[tokio::test]
 async fn an_event_stream_resumes_from_the_last_event_id_without_gaps() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let chat = app.group(&alice, "Resume", &[&bob_id]).await;
     let mut sse = Sse::connect(&app.base, &bob, None).await;
     sse.next_of("ready").await.unwrap();
@@ -85,8 +85,8 @@ async fn an_event_stream_resumes_from_the_last_event_id_without_gaps() {
 #[tokio::test]
 async fn an_unknown_last_event_id_asks_the_client_to_resync() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     // Frames went out while Bob had no connection here: nothing was kept for him.
     let chat = app.group(&alice, "Missed", &[&bob_id]).await;
     app.say(&alice, &chat, "while you were away").await;
@@ -98,7 +98,7 @@ async fn an_unknown_last_event_id_asks_the_client_to_resync() {
 #[tokio::test]
 async fn revoking_a_session_closes_its_socket_and_no_other() {
     let app = spawn_app().await;
-    let (_, phone, _) = app.user("owner").await;
+    let phone = app.user("owner").await.token;
     let laptop = app.login("owner", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let mut phone_ws = Ws::connect(&app.base, &phone).await;
     let mut laptop_ws = Ws::connect(&app.base, &laptop).await;
@@ -121,8 +121,8 @@ async fn revoking_a_session_closes_its_socket_and_no_other() {
 #[tokio::test]
 async fn websocket_errors_name_the_client_id_and_outsiders_cannot_send() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, mallory, _) = app.user("mallory").await;
+    let alice = app.user("alice").await.token;
+    let mallory = app.user("mallory").await.token;
     let chat = app.group(&alice, "Closed", &[]).await;
     let mut ws = Ws::connect(&app.base, &mallory).await;
     ws.send(send_frame(&chat, "let me in", "m1")).await;
@@ -138,7 +138,7 @@ async fn websocket_errors_name_the_client_id_and_outsiders_cannot_send() {
 #[tokio::test]
 async fn websocket_sends_are_rate_limited_with_an_error_frame() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Flood", &[]).await;
     let mut ws = Ws::connect(&app.base, &alice).await;
     for i in 0..12 {
@@ -176,9 +176,9 @@ async fn live_connections_need_a_session_and_this_site() {
 #[tokio::test]
 async fn typing_reaches_the_others_and_presence_follows_connections() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, mallory, _) = app.user("mallory").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let mallory = app.user("mallory").await.token;
     let chat = app.group(&alice, "Presence", &[&bob_id]).await;
     let mut alice_ws = Ws::connect(&app.base, &alice).await;
     let mut mallory_ws = Ws::connect(&app.base, &mallory).await;
@@ -211,8 +211,8 @@ async fn typing_reaches_the_others_and_presence_follows_connections() {
 #[tokio::test]
 async fn receiving_a_message_live_marks_it_delivered_and_reading_it_sends_a_receipt() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let chat = app.group(&alice, "Ticks", &[&bob_id]).await;
     let mut alice_ws = Ws::connect(&app.base, &alice).await;
     let mut bob_ws = Ws::connect(&app.base, &bob).await;
@@ -232,9 +232,9 @@ async fn receiving_a_message_live_marks_it_delivered_and_reading_it_sends_a_rece
 #[tokio::test]
 async fn delivery_marks_are_batched_per_instance_and_catching_up_by_history_counts() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let TestUser { id: carol_id, token: carol, .. } = app.user("carol").await;
     let chat = app.group(&alice, "Batched", &[&bob_id, &carol_id]).await;
     let mut alice_ws = Ws::connect(&app.base, &alice).await;
     // Bob has two connections: both receive the three messages, one mark is written.

@@ -1,7 +1,7 @@
 //! Images: uploads, variants, who may see them, images in messages, avatars, and a corpus
 //! of hostile files. Runs on local disk, and on S3 with PARLOR_TEST_STORAGE=s3.
 
-use crate::helpers::{TestApp, assert_error, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_error, spawn_app};
 use crate::images;
 use serde_json::{Value, json};
 
@@ -23,7 +23,7 @@ async fn send_with(app: &TestApp, token: &str, chat: &str, content: &str, media:
 #[tokio::test]
 async fn an_upload_is_stored_in_three_sizes_with_safe_headers() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let media = app.upload_ok(&alice, images::png(1200, 600)).await;
     assert_eq!((media["width"].as_u64(), media["height"].as_u64()), (Some(1200), Some(600)));
     assert_eq!(media["mime"], "image/png");
@@ -47,9 +47,9 @@ async fn an_upload_is_stored_in_three_sizes_with_safe_headers() {
 #[tokio::test]
 async fn images_are_visible_to_the_uploader_and_chat_members_only() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, carol, _) = app.user("carol").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let carol = app.user("carol").await.token;
     let media = app.upload_ok(&alice, images::png(64, 64)).await;
     let urls: Vec<String> =
         ["url", "mediumUrl", "thumbnailUrl"].iter().map(|k| media[*k].as_str().unwrap().to_owned()).collect();
@@ -78,8 +78,8 @@ async fn images_are_visible_to_the_uploader_and_chat_members_only() {
 #[tokio::test]
 async fn messages_carry_up_to_five_of_your_own_unsent_images() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, alice, _) = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Album", &[&bob_id]).await;
     let mut ids = Vec::new();
     for _ in 0..6 {
@@ -113,7 +113,7 @@ async fn messages_carry_up_to_five_of_your_own_unsent_images() {
 #[tokio::test]
 async fn deleting_a_message_deletes_its_images() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Oops", &[]).await;
     let media = app.upload_ok(&alice, images::png(50, 50)).await;
     let id = media["id"].as_str().unwrap();
@@ -134,8 +134,8 @@ async fn deleting_a_message_deletes_its_images() {
 #[tokio::test]
 async fn avatars_show_to_everyone_signed_in_and_group_avatars_to_members() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let bob = app.user("bob").await.token;
     let picture = app.upload_ok(&alice, images::png(400, 300)).await;
     let res = app.patch_bearer("/api/users/me", &alice, json!({"avatarMediaId": picture["id"]})).await;
     assert_eq!(res.status(), 200);
@@ -159,7 +159,7 @@ async fn avatars_show_to_everyone_signed_in_and_group_avatars_to_members() {
 #[tokio::test]
 async fn exif_orientation_is_applied_and_gps_is_stripped() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let upload = images::jpeg_with_gps();
     assert!(upload.windows(24).any(|w| w == images::GPS_LATITUDE), "the fixture carries GPS");
     let res = app.upload(&alice, upload, "holiday.jpg", "image/jpeg").await;

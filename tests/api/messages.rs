@@ -1,12 +1,12 @@
-use crate::helpers::{assert_error, spawn_app, spawn_with};
+use crate::helpers::{TestUser, assert_error, spawn_app, spawn_with};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 #[tokio::test]
 async fn sending_assigns_seq_and_a_retry_returns_the_first_message() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let bob = app.user("bob").await.token;
     let chat = app.group(&bob, "Chat", &[&alice_id]).await;
     let body = json!({"content": "hello", "clientId": "c-1"});
     let first = app.post_bearer(&format!("/api/chats/{chat}/messages"), &alice, body.clone()).await;
@@ -26,7 +26,7 @@ async fn sending_assigns_seq_and_a_retry_returns_the_first_message() {
 #[tokio::test]
 async fn concurrent_retries_with_one_client_id_create_one_message() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Retries", &[]).await;
     let path = format!("/api/chats/{chat}/messages");
     let sends = (0..10).map(|_| app.post_bearer(&path, &alice, json!({"content": "once", "clientId": "same"})));
@@ -46,8 +46,8 @@ async fn concurrent_retries_with_one_client_id_create_one_message() {
 #[tokio::test]
 async fn two_hundred_concurrent_sends_get_seq_1_to_200_without_gaps() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let bob = app.user("bob").await.token;
     let chat = app.group(&bob, "Busy", &[&alice_id]).await;
     let path = format!("/api/chats/{chat}/messages");
     let sends = (0..200).map(|i| {
@@ -84,7 +84,7 @@ async fn two_hundred_concurrent_sends_get_seq_1_to_200_without_gaps() {
 #[tokio::test]
 async fn message_text_is_validated() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Limits", &[]).await;
     let path = format!("/api/chats/{chat}/messages");
     let cases = [
@@ -104,7 +104,7 @@ async fn message_text_is_validated() {
 #[tokio::test]
 async fn history_pages_before_after_and_around_a_message() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Pages", &[]).await;
     let mut ids = Vec::new();
     for i in 1..=30 {
@@ -133,8 +133,8 @@ async fn history_pages_before_after_and_around_a_message() {
 #[tokio::test]
 async fn only_the_sender_edits_and_the_history_is_kept() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, alice, _) = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Edits", &[&bob_id]).await;
     let id = app.say(&alice, &chat, "first draft").await["id"].as_str().unwrap().to_owned();
     let res = app.patch_bearer(&format!("/api/messages/{id}"), &alice, json!({"content": "second draft"})).await;
@@ -154,9 +154,9 @@ async fn only_the_sender_edits_and_the_history_is_kept() {
 #[tokio::test]
 async fn deleting_erases_the_content_and_keeps_a_tombstone() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
-    let (_, owner, _) = app.user("owner").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let TestUser { id: carol_id, token: carol, .. } = app.user("carol").await;
+    let owner = app.user("owner").await.token;
     let chat = app.group(&owner, "Deletes", &[&bob_id, &carol_id]).await;
     let bobs = app.say(&bob, &chat, "secret plans").await["id"].as_str().unwrap().to_owned();
     app.patch_bearer(&format!("/api/messages/{bobs}"), &bob, json!({"content": "secret plans v2"})).await;
@@ -180,8 +180,8 @@ async fn deleting_erases_the_content_and_keeps_a_tombstone() {
 #[tokio::test]
 async fn reactions_count_per_emoji_and_know_mine() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (_, alice, _) = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Reactions", &[&bob_id]).await;
     let id = app.say(&alice, &chat, "party?").await["id"].as_str().unwrap().to_owned();
     assert_eq!(react(&app, &id, &alice, "🎉").await.status(), 201);
@@ -208,7 +208,7 @@ fn percent_encode(s: &str) -> String {
 #[tokio::test]
 async fn replies_carry_a_preview_of_the_original() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Replies", &[]).await;
     let other = app.group(&alice, "Other", &[]).await;
     let original = app.say(&alice, &chat, "**Lunch** at noon?").await;
@@ -236,9 +236,9 @@ async fn replies_carry_a_preview_of_the_original() {
 #[tokio::test]
 async fn receipts_show_who_read_a_message() {
     let app = spawn_app().await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, _, _) = app.user("carol").await;
-    let (_, alice, _) = app.user("alice").await;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let carol_id = app.user("carol").await.id;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Receipts", &[&bob_id, &carol_id]).await;
     let message = app.say(&alice, &chat, "did you see this?").await;
     let id = message["id"].as_str().unwrap();
@@ -258,8 +258,8 @@ async fn receipts_show_who_read_a_message() {
 #[tokio::test]
 async fn someone_outside_a_chat_can_do_nothing_with_it() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, mallory, _) = app.user("mallory").await;
+    let alice = app.user("alice").await.token;
+    let mallory = app.user("mallory").await.token;
     let chat = app.group(&alice, "Private", &[]).await;
     let id = app.say(&alice, &chat, "private words").await["id"].as_str().unwrap().to_owned();
     let denied = [
@@ -290,7 +290,7 @@ async fn someone_outside_a_chat_can_do_nothing_with_it() {
 #[tokio::test]
 async fn sending_is_limited_to_ten_messages_a_second() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Flood", &[]).await;
     let path = format!("/api/chats/{chat}/messages");
     let sends =

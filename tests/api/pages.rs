@@ -40,7 +40,7 @@ async fn signed_in_pages_render_the_user_on_the_server() {
 #[tokio::test]
 async fn a_chat_the_visitor_is_not_in_is_a_404_page_without_its_content() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Secret plans", &[]).await;
     app.say(&alice, &chat, "the cake is a lie").await;
     app.register("mallory", "password123").await;

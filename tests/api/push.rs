@@ -1,7 +1,7 @@
 //! Web Push: subscriptions per device, who gets a notification for a new message (not the
 //! sender, not someone muting the chat or looking at the app), what it says, and how it is
 //! encrypted and signed. A local push service records what the server sends.
-use crate::helpers::{TestApp, assert_error, spawn_app, spawn_with};
+use crate::helpers::{TestApp, TestUser, assert_error, spawn_app, spawn_with};
 use crate::live_client::Ws;
 use crate::push_service::{Browser, PushService, assert_vapid};
 use serde_json::{Value, json};
@@ -44,9 +44,9 @@ struct Trio {
 }
 
 async fn trio(app: &TestApp, service: &PushService, name: &str) -> Trio {
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let TestUser { id: carol_id, token: carol, .. } = app.user("carol").await;
     let (bob_phone, carol_phone) = (Browser::new(service, "bob"), Browser::new(service, "carol"));
     subscribe(app, &bob, &bob_phone).await;
     subscribe(app, &carol, &carol_phone).await;
@@ -64,8 +64,8 @@ async fn sync(ws: &mut Ws) {
 async fn a_message_reaches_an_absent_member_encrypted_and_signed() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let key = app.json_bearer("/api/push/key", &bob).await["publicKey"].as_str().unwrap().to_owned();
     let phone = Browser::new(&service, "bob-phone");
     let created = subscribe(&app, &bob, &phone).await;
@@ -105,8 +105,8 @@ async fn a_message_reaches_an_absent_member_encrypted_and_signed() {
 async fn private_previews_say_only_that_a_message_came() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     assert_eq!(app.json_bearer("/api/push/settings", &bob).await, json!({"previews": true}));
     let res = app
         .program()
@@ -180,8 +180,8 @@ async fn a_muted_chat_sends_no_push_until_unmuted() {
 #[tokio::test]
 async fn muting_a_chat_one_is_not_in_is_not_found() {
     let app = push_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, mallory, _) = app.user("mallory").await;
+    let alice = app.user("alice").await.token;
+    let mallory = app.user("mallory").await.token;
     let group = app.group(&alice, "Private", &[]).await;
     assert_error(mute(&app, &mallory, &group, true).await, 404).await;
     assert_error(mute(&app, &alice, &uuid::Uuid::now_v7().to_string(), true).await, 404).await;
@@ -231,8 +231,8 @@ async fn someone_looking_at_the_app_gets_no_push_until_the_tab_is_hidden() {
 async fn the_sender_is_never_notified_of_their_own_message() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     subscribe(&app, &alice, &Browser::new(&service, "alice")).await;
     subscribe(&app, &bob, &Browser::new(&service, "bob")).await;
     let chat = direct(&app, &alice, &bob_id).await;
@@ -246,8 +246,8 @@ async fn the_sender_is_never_notified_of_their_own_message() {
 async fn a_subscription_the_push_service_calls_gone_is_forgotten() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let (old, new) = (Browser::new(&service, "old"), Browser::new(&service, "new"));
     subscribe(&app, &bob, &old).await;
     subscribe(&app, &bob, &new).await;
@@ -268,8 +268,8 @@ async fn a_subscription_the_push_service_calls_gone_is_forgotten() {
 async fn signing_a_device_out_removes_its_subscriptions() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, phone, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: phone, .. } = app.user("bob").await;
     let laptop = app.login("bob", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let tablet = app.login("bob", "password123").await["accessToken"].as_str().unwrap().to_owned();
     for (token, id) in [(&phone, "phone"), (&laptop, "laptop"), (&tablet, "tablet")] {
@@ -291,7 +291,7 @@ async fn signing_a_device_out_removes_its_subscriptions() {
     assert!(service.hits("phone").is_empty() && service.hits("tablet").is_empty());
 
     // Signing out everywhere leaves nothing to notify; Carol, in the same group, is the control.
-    let (carol_id, carol, _) = app.user("carol").await;
+    let TestUser { id: carol_id, token: carol, .. } = app.user("carol").await;
     subscribe(&app, &carol, &Browser::new(&service, "carol")).await;
     let group = app.group(&alice, "Everyone", &[&bob_id, &carol_id]).await;
     assert_eq!(app.post_bearer("/api/auth/logout", &laptop, json!({"all": true})).await.status(), 204);
@@ -305,9 +305,9 @@ async fn signing_a_device_out_removes_its_subscriptions() {
 async fn subscribing_again_replaces_and_unsubscribing_stops_only_ones_own() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
-    let (carol_id, carol, _) = app.user("carol").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
+    let TestUser { id: carol_id, token: carol, .. } = app.user("carol").await;
     let browser = Browser::new(&service, "bob");
     let first = subscribe(&app, &bob, &browser).await;
     let again = subscribe(&app, &bob, &browser).await;
@@ -347,8 +347,8 @@ async fn subscribing_again_replaces_and_unsubscribing_stops_only_ones_own() {
 async fn a_person_keeps_at_most_twenty_subscriptions() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     for i in 0..21 {
         subscribe(&app, &bob, &Browser::new(&service, &format!("b{i}"))).await;
     }
@@ -365,7 +365,7 @@ async fn a_person_keeps_at_most_twenty_subscriptions() {
 async fn bad_subscriptions_are_refused_with_the_error_shape() {
     let app = push_app().await;
     let service = PushService::start().await;
-    let (_, bob, _) = app.user("bob").await;
+    let bob = app.user("bob").await.token;
     let good = Browser::new(&service, "x").subscription();
     let with = |path: &[&str], value: Value| {
         let mut body = good.clone();
@@ -399,7 +399,7 @@ async fn bad_subscriptions_are_refused_with_the_error_shape() {
 
     // Without PUSH_ALLOW_HTTP: https on a public host only.
     let strict = spawn_app().await;
-    let (_, carol, _) = strict.user("carol").await;
+    let carol = strict.user("carol").await.token;
     for endpoint in [
         service.endpoint("x"),
         "https://127.0.0.1/push".to_owned(),

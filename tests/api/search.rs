@@ -1,6 +1,6 @@
 //! Message search: forgiving matching, ranking, snippets, limits, who sees what, and input
 //! that must never break it.
-use crate::helpers::{TestApp, assert_error, spawn_app, spawn_with};
+use crate::helpers::{TestApp, TestUser, assert_error, spawn_app, spawn_with};
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -27,7 +27,7 @@ async fn results(app: &TestApp, token: &str, params: &[(&str, &str)]) -> Vec<Val
 #[tokio::test]
 async fn prefixes_substrings_case_and_accents_all_match() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Ops", &[]).await;
     app.say(&alice, &chat, "The Deployment finished").await;
     app.say(&alice, &chat, "Café au lait").await;
@@ -48,7 +48,7 @@ async fn prefixes_substrings_case_and_accents_all_match() {
 #[tokio::test]
 async fn the_snippet_marks_where_the_query_matched() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Ops", &[]).await;
     let sent = app.say(&alice, &chat, "We shipped the new **Deployment** today").await;
     let hits = results(&app, &alice, &[("q", "deploy")]).await;
@@ -79,7 +79,7 @@ async fn the_snippet_marks_where_the_query_matched() {
 #[tokio::test]
 async fn more_matches_rank_first_and_ties_go_to_the_newer_message() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Ops", &[]).await;
     app.say(&alice, &chat, "deploy deploy deploy").await;
     app.say(&alice, &chat, "we talked about a deployment for a while today").await;
@@ -98,7 +98,7 @@ async fn more_matches_rank_first_and_ties_go_to_the_newer_message() {
 #[tokio::test]
 async fn results_are_capped_at_100_and_the_limit_is_checked() {
     let app = spawn_with(&[("limit-messages-per-second", "0")]).await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Busy", &[]).await;
     for i in 0..110 {
         app.say(&alice, &chat, &format!("bulk message {i}")).await;
@@ -114,7 +114,7 @@ async fn results_are_capped_at_100_and_the_limit_is_checked() {
 #[tokio::test]
 async fn bad_queries_are_refused_with_the_error_body() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     assert_eq!(assert_error(search_raw(&app, &alice, &[("q", "")]).await, 400).await, "empty_query");
     assert_eq!(assert_error(search_raw(&app, &alice, &[("q", "  \t ")]).await, 400).await, "empty_query");
     assert_eq!(assert_error(search_raw(&app, &alice, &[("q", &"x".repeat(201))]).await, 400).await, "query_too_long");
@@ -132,9 +132,9 @@ async fn bad_queries_are_refused_with_the_error_body() {
 #[tokio::test]
 async fn people_find_only_messages_of_chats_they_are_in() {
     let app = spawn_app().await;
-    let (alice_id, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
-    let (_, carol, _) = app.user("carol").await;
+    let TestUser { id: alice_id, token: alice, .. } = app.user("alice").await;
+    let bob = app.user("bob").await.token;
+    let carol = app.user("carol").await.token;
     let shared = app.group(&bob, "Shared", &[&alice_id]).await;
     let private = app.group(&carol, "Carol only", &[]).await;
     let other = app.group(&alice, "Alice and nobody", &[]).await;
@@ -159,7 +159,7 @@ async fn people_find_only_messages_of_chats_they_are_in() {
 #[tokio::test]
 async fn deleted_messages_are_never_found() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Ops", &[]).await;
     let gone = app.say(&alice, &chat, "ephemeral note").await;
     app.say(&alice, &chat, "a lasting note").await;
@@ -173,7 +173,7 @@ async fn deleted_messages_are_never_found() {
 #[tokio::test]
 async fn edited_messages_are_found_by_their_new_text_only() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Ops", &[]).await;
     let sent = app.say(&alice, &chat, "original wording").await;
     let res = app
@@ -195,8 +195,8 @@ async fn edited_messages_are_found_by_their_new_text_only() {
 #[tokio::test]
 async fn after_leaving_a_group_its_messages_are_no_longer_found() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob, .. } = app.user("bob").await;
     let chat = app.group(&alice, "Finance", &[&bob_id]).await;
     app.say(&alice, &chat, "quarterly report").await;
     assert_eq!(found(&app, &bob, "quarterly").await.len(), 1);
@@ -212,7 +212,7 @@ async fn after_leaving_a_group_its_messages_are_no_longer_found() {
 #[tokio::test]
 async fn hostile_queries_are_plain_text_and_never_an_error_of_ours() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let chat = app.group(&alice, "Ops", &[]).await;
     app.say(&alice, &chat, r#"100% "quoted" (parens) *stars* a\b abc"#).await;
     let long = "x".repeat(5000);

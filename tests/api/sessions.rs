@@ -1,4 +1,4 @@
-use crate::helpers::{assert_error, spawn_app, spawn_with};
+use crate::helpers::{TestUser, assert_error, spawn_app, spawn_with};
 use serde_json::{Value, json};
 
 async fn refresh(app: &crate::helpers::TestApp, token: &str) -> reqwest::Response {
@@ -8,7 +8,7 @@ async fn refresh(app: &crate::helpers::TestApp, token: &str) -> reqwest::Respons
 #[tokio::test]
 async fn refreshing_rotates_the_refresh_token() {
     let app = spawn_app().await;
-    let (_, _, first) = app.user("rotate").await;
+    let first = app.user("rotate").await.refresh;
     let res = refresh(&app, &first).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
@@ -24,7 +24,7 @@ async fn refreshing_rotates_the_refresh_token() {
 #[tokio::test]
 async fn reusing_an_old_refresh_token_revokes_the_session() {
     let app = spawn_app().await;
-    let (_, _, first) = app.user("reuse").await;
+    let first = app.user("reuse").await.refresh;
     let body: Value = refresh(&app, &first).await.json().await.unwrap();
     let (access, second) = (body["accessToken"].as_str().unwrap(), body["refreshToken"].as_str().unwrap());
 
@@ -39,7 +39,7 @@ async fn reusing_an_old_refresh_token_revokes_the_session() {
 async fn refresh_tokens_are_stored_only_as_hashes() {
     use sea_orm::{ConnectionTrait, Statement};
     let app = spawn_app().await;
-    let (_, _, token) = app.user("hashed").await;
+    let token = app.user("hashed").await.refresh;
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
     let rows = db
         .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT refresh_token_hash FROM sessions"))
@@ -62,7 +62,7 @@ async fn unknown_or_malformed_refresh_tokens_are_refused() {
 #[tokio::test]
 async fn logging_out_ends_this_session_only() {
     let app = spawn_app().await;
-    let (_, phone, _) = app.user("multi").await;
+    let phone = app.user("multi").await.token;
     let laptop = app.login("multi", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let res = app.program().post(app.url("/api/auth/logout")).bearer_auth(&phone).send().await.unwrap();
     assert_eq!(res.status(), 204);
@@ -73,7 +73,7 @@ async fn logging_out_ends_this_session_only() {
 #[tokio::test]
 async fn logging_out_everywhere_ends_every_session() {
     let app = spawn_app().await;
-    let (_, phone, refresh_token) = app.user("everywhere").await;
+    let TestUser { token: phone, refresh: refresh_token, .. } = app.user("everywhere").await;
     let laptop = app.login("everywhere", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let res = app
         .program()
@@ -138,8 +138,8 @@ async fn devices_are_listed_and_another_can_be_signed_out() {
 #[tokio::test]
 async fn another_users_session_cannot_be_revoked() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let bob = app.user("bob").await.token;
     let bobs: Value = app.get_bearer("/api/sessions", &bob).await.json().await.unwrap();
     let id = bobs["sessions"][0]["id"].as_str().unwrap();
     let res = app.program().delete(app.url(&format!("/api/sessions/{id}"))).bearer_auth(&alice).send().await.unwrap();

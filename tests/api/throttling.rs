@@ -43,8 +43,8 @@ async fn anonymous_requests_are_limited_per_address() {
 #[tokio::test]
 async fn signed_in_requests_are_limited_per_user_not_per_address() {
     let app = spawn_with(&[("limit-api-per-minute", "4")]).await;
-    let (_, alice, _) = app.user("alice").await;
-    let (_, bob, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let bob = app.user("bob").await.token;
     for _ in 0..4 {
         assert_eq!(app.get_bearer("/api/users/me", &alice).await.status(), 200);
     }

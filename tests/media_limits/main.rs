@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn media_hostile_files_are_refused_with_bounded_memory() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
+    let alice = app.user("alice").await.token;
     let mut oversized = images::png(16, 16);
     oversized.resize(11 * 1024 * 1024, 7);
     let full = images::png(300, 300);

@@ -5,7 +5,7 @@
 
 use super::events::{EventRow, Sees, WATCHERS, Watcher, rows};
 use super::world::{PASSWORD, Person};
-use crate::helpers::{TestApp, spawn_with};
+use crate::helpers::{TestApp, TestUser, spawn_with};
 use crate::live_client::Ws;
 use serde_json::{Value, json};
 use std::sync::Mutex;
@@ -68,7 +68,7 @@ pub struct EventWorld {
 }
 
 async fn person(app: &TestApp, name: &'static str) -> Person {
-    let (id, token, _) = app.user(name).await;
+    let TestUser { id, token, .. } = app.user(name).await;
     Person { id, name, token }
 }
 

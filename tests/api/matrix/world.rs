@@ -4,7 +4,7 @@
 //! erase, a session to end) so that cells can run in any order and at the same time.
 
 use super::Actor;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, TestUser};
 use crate::tokens::forge;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use serde_json::{Value, json};
@@ -53,7 +53,7 @@ pub struct World {
 }
 
 async fn person(app: &TestApp, name: &'static str) -> Person {
-    let (id, token, _) = app.user(name).await;
+    let TestUser { id, token, .. } = app.user(name).await;
     Person { id, name, token }
 }
 

@@ -77,7 +77,7 @@ async fn pages_of_this_site_connect_live_with_the_cookie() {
 #[tokio::test]
 async fn programs_without_an_origin_connect_live_with_a_token() {
     let app = spawn_app().await;
-    let (_, token, _) = app.user("bot").await;
+    let token = app.user("bot").await.token;
     Ws::connect(&app.base, &token).await;
     let auth = format!("Bearer {token}");
     assert_eq!(ws_first_frame(&app, "", &[("authorization", &auth)]).await.unwrap()["type"], "ready");
@@ -91,7 +91,7 @@ async fn programs_without_an_origin_connect_live_with_a_token() {
 #[tokio::test]
 async fn another_site_cannot_open_a_live_connection_with_the_cookie_or_a_token() {
     let app = spawn_app().await;
-    let (_, token, _) = app.user("victim").await;
+    let token = app.user("victim").await.token;
     let cookie = browser_cookie(&app, "victim").await;
     let evil = [("origin", "https://evil.example")];
     assert_eq!(ws_first_frame(&app, "", &[("cookie", &cookie), evil[0]]).await.unwrap_err(), 403);
@@ -107,7 +107,7 @@ async fn another_site_cannot_open_a_live_connection_with_the_cookie_or_a_token()
 #[tokio::test]
 async fn an_app_on_a_listed_origin_connects_live_with_its_token_but_never_with_the_cookie() {
     let app = crate::helpers::spawn_with(&[("cors-origins", "https://app.example.com")]).await;
-    let (_, token, _) = app.user("partner").await;
+    let token = app.user("partner").await.token;
     let cookie = browser_cookie(&app, "partner").await;
     let listed = [("origin", "https://app.example.com"), ("sec-fetch-site", "cross-site")];
     assert_eq!(ws_first_frame(&app, &format!("?token={token}"), &listed).await.unwrap()["type"], "ready");

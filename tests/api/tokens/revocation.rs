@@ -2,7 +2,7 @@
 //! close and get nothing more, and reusing a rotated refresh token ends that whole session
 //! (what this product treats as the token's family) and no other.
 
-use crate::helpers::{TestApp, assert_error, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_error, spawn_app};
 use crate::live_client::{Sse, Ws};
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -38,8 +38,8 @@ async fn ends_with_revocation(ws: &mut Ws) {
 #[tokio::test]
 async fn a_revoked_devices_open_websocket_and_event_stream_close_and_get_no_more_messages() {
     let app = spawn_app().await;
-    let (_, alice, _) = app.user("alice").await;
-    let (bob_id, bob_phone, _) = app.user("bob").await;
+    let alice = app.user("alice").await.token;
+    let TestUser { id: bob_id, token: bob_phone, .. } = app.user("bob").await;
     let bob_laptop = app.login("bob", "password123").await["accessToken"].as_str().unwrap().to_owned();
     let chat = app.group(&alice, "After", &[&bob_id]).await;
     let mut ws = Ws::connect(&app.base, &bob_phone).await;
@@ -84,7 +84,7 @@ async fn a_revoked_devices_open_websocket_and_event_stream_close_and_get_no_more
 #[tokio::test]
 async fn a_browser_websocket_opened_with_the_cookie_closes_when_its_device_is_signed_out() {
     let app = spawn_app().await;
-    let (_, phone, _) = app.user("owner").await;
+    let phone = app.user("owner").await.token;
     let login = app
         .program()
         .post(app.url("/api/auth/login"))
@@ -122,7 +122,7 @@ async fn a_browser_websocket_opened_with_the_cookie_closes_when_its_device_is_si
 #[tokio::test]
 async fn reusing_a_rotated_refresh_token_ends_that_session_its_sockets_and_nothing_else() {
     let app = spawn_app().await;
-    let (_, _, stolen) = app.user("victim").await;
+    let stolen = app.user("victim").await.refresh;
     let other_device = app.login("victim", "password123").await;
     let other = other_device["accessToken"].as_str().unwrap();
     let rotated: Value = refresh(&app, &stolen).await.json().await.unwrap();
@@ -144,7 +144,7 @@ async fn reusing_a_rotated_refresh_token_ends_that_session_its_sockets_and_nothi
 #[tokio::test]
 async fn two_refreshes_racing_with_one_token_leave_one_winner_and_then_end_the_session() {
     let app = spawn_app().await;
-    let (_, _, token) = app.user("racer").await;
+    let token = app.user("racer").await.refresh;
     let (a, b) = tokio::join!(refresh(&app, &token), refresh(&app, &token));
     let mut answers = [
         (a.status().as_u16(), a.json::<Value>().await.unwrap()),
@@ -166,9 +166,9 @@ async fn two_refreshes_racing_with_one_token_leave_one_winner_and_then_end_the_s
 #[tokio::test]
 async fn logging_out_everywhere_closes_every_open_socket_of_that_user() {
     let app = spawn_app().await;
-    let (_, phone, _) = app.user("leaver").await;
+    let phone = app.user("leaver").await.token;
     let laptop = app.login("leaver", "password123").await["accessToken"].as_str().unwrap().to_owned();
-    let (_, bystander, _) = app.user("bystander").await;
+    let bystander = app.user("bystander").await.token;
     let mut sockets = [Ws::connect(&app.base, &phone).await, Ws::connect(&app.base, &laptop).await];
     let mut other = Ws::connect(&app.base, &bystander).await;
     let res = app
@@ -194,7 +194,7 @@ async fn logging_out_everywhere_closes_every_open_socket_of_that_user() {
 async fn a_websocket_opened_while_its_session_is_being_revoked_does_not_stay_open() {
     const ROUNDS: i64 = 40;
     let app = spawn_app().await;
-    let (_, owner, _) = app.user("owner").await;
+    let owner = app.user("owner").await.token;
     let (mut outlived, mut refused) = (Vec::new(), 0);
     for round in 0..ROUNDS {
         let device = app.login("owner", "password123").await["accessToken"].as_str().unwrap().to_owned();
