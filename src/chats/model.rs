@@ -176,10 +176,37 @@ impl GroupName {
     }
 }
 
+/// A chat is one of two people (one per pair) or a named group; stored as "direct" or "group".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum ChatKind {
+    #[cfg_attr(feature = "server", sea_orm(string_value = "direct"))]
+    Direct,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "group"))]
+    Group,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Group => "group",
+        }
+    }
+}
+
+/// A member's role; stored as "owner", "admin" or "member".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Role {
+    #[cfg_attr(feature = "server", sea_orm(string_value = "owner"))]
     Owner,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "admin"))]
     Admin,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "member"))]
     Member,
 }
 

@@ -23,7 +23,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatInfo {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: crate::chats::model::ChatKind,
     pub name: Option<String>,
 }
 

@@ -51,7 +51,7 @@ async fn migrations_roll_back_and_apply_again_with_a_working_search_index() {
     .unwrap();
     let room = chat::ActiveModel {
         id: Set(Uuid::now_v7()),
-        kind: Set("group".into()),
+        kind: Set(parlor::chats::model::ChatKind::Group),
         name: Set(Some("Room".into())),
         slug: Set(Some("room".into())),
         direct_key: Set(None),

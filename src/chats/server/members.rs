@@ -103,9 +103,9 @@ pub async fn change_role(
     }
     repo::find_membership(&state.db, id, target).await?.ok_or_else(AppError::not_found)?;
     let txn = crate::platform::db::begin_write(&state.db).await?;
-    repo::set_role(&txn, id, target, role.as_str()).await?;
+    repo::set_role(&txn, id, target, role).await?;
     if role == Role::Owner {
-        repo::set_role(&txn, id, me, Role::Admin.as_str()).await?;
+        repo::set_role(&txn, id, me, Role::Admin).await?;
         let mut model = chat.into_active_model();
         model.owner_id = Set(Some(target));
         repo::update_chat(&txn, model).await?;

@@ -1,6 +1,7 @@
 //! Queries for chats and their members, in CRUD order. Only active rows (not deleted,
 //! not left) are returned unless a name says otherwise.
 
+use crate::chats::model::{ChatKind, Role};
 use crate::platform::entity::{chat, chat_member, message};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -84,7 +85,7 @@ fn active_chat_ids_of(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
 /// How many live groups the user is in.
 pub async fn count_groups_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, DbErr> {
     chat::Entity::find()
-        .filter(chat::Column::Kind.eq("group"))
+        .filter(chat::Column::Kind.eq(ChatKind::Group))
         .filter(chat::Column::DeletedAt.is_null())
         .filter(chat::Column::Id.in_subquery(active_chat_ids_of(user_id)))
         .count(db)
@@ -128,9 +129,9 @@ pub async fn update_chat(db: &impl ConnectionTrait, model: chat::ActiveModel) ->
     model.update(db).await
 }
 
-pub async fn set_role(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, role: &str) -> Result<(), DbErr> {
+pub async fn set_role(db: &impl ConnectionTrait, chat_id: Uuid, user_id: Uuid, role: Role) -> Result<(), DbErr> {
     chat_member::Entity::update_many()
-        .col_expr(chat_member::Column::Role, Expr::value(role))
+        .col_expr(chat_member::Column::Role, Expr::value(role.as_str()))
         .filter(chat_member::Column::ChatId.eq(chat_id))
         .filter(chat_member::Column::UserId.eq(user_id))
         .exec(db)

@@ -40,11 +40,15 @@ pub async fn member_ids(state: &AppState, chat_id: Uuid) -> Result<Vec<Uuid>, Ap
 }
 
 pub(super) fn role_of(member: &chat_member::Model) -> Role {
-    Role::parse(&member.role).unwrap_or(Role::Member)
+    member.role
 }
 
 pub(super) fn require_group(chat: &chat::Model) -> Result<(), AppError> {
-    if chat.kind == "group" { Ok(()) } else { Err(AppError::bad_request("not_a_group", "Only group chats have that.")) }
+    if chat.kind == ChatKind::Group {
+        Ok(())
+    } else {
+        Err(AppError::bad_request("not_a_group", "Only group chats have that."))
+    }
 }
 
 pub(super) fn require_manager(member: &chat_member::Model) -> Result<(), AppError> {
@@ -64,7 +68,7 @@ pub(super) fn new_member(chat_id: Uuid, user_id: Uuid, role: Role) -> chat_membe
     chat_member::ActiveModel {
         chat_id: Set(chat_id),
         user_id: Set(user_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         joined_at: Set(Utc::now()),
         left_at: Set(None),
         last_read_seq: Set(0),
@@ -94,7 +98,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
         &txn,
         chat::ActiveModel {
             id: Set(Uuid::now_v7()),
-            kind: Set("direct".to_owned()),
+            kind: Set(ChatKind::Direct),
             name: Set(None),
             slug: Set(None),
             direct_key: Set(Some(key.clone())),
@@ -123,7 +127,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
 
 /// Refuses sending into a direct chat when either person blocked the other; groups are unaffected.
 pub async fn ensure_can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> Result<(), AppError> {
-    if chat.kind != "direct" {
+    if chat.kind != ChatKind::Direct {
         return Ok(());
     }
     let other = member_ids(state, chat.id).await?.into_iter().find(|u| *u != me);
@@ -136,7 +140,7 @@ pub async fn ensure_can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> 
 /// Whether `me` may send into the chat, for what a block silences rather than refuses
 /// (typing, reads). A database that does not answer is an error, never a "no".
 pub async fn can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> Result<bool, AppError> {
-    if chat.kind != "direct" {
+    if chat.kind != ChatKind::Direct {
         return Ok(true);
     }
     let other = member_ids(state, chat.id).await?.into_iter().find(|u| *u != me);
@@ -188,7 +192,7 @@ pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -
         &txn,
         chat::ActiveModel {
             id: Set(Uuid::now_v7()),
-            kind: Set("group".to_owned()),
+            kind: Set(ChatKind::Group),
             name: Set(Some(name.as_str().to_owned())),
             slug: Set(Some(slug)),
             direct_key: Set(None),
@@ -235,7 +239,7 @@ pub async fn list_chats(state: &AppState, me: Uuid) -> Result<Vec<Chat>, AppErro
     let mut out = Vec::with_capacity(chats.len());
     for chat in chats {
         // The list shows the other person of a direct chat; group members load with the chat.
-        let with_members = chat.kind == "direct";
+        let with_members = chat.kind == ChatKind::Direct;
         out.push(view_with(state, me, chat, with_members, &filter).await?);
     }
     Ok(out)
@@ -269,7 +273,7 @@ async fn view_with(
     let mine = members.iter().find(|m| m.user_id == me);
     let (my_read, muted) = (mine.map_or(0, |m| m.last_read_seq), mine.is_some_and(|m| m.muted));
     let shown: Vec<&chat_member::Model> = if with_members {
-        members.iter().filter(|m| chat.kind == "group" || m.user_id != me).collect()
+        members.iter().filter(|m| chat.kind == ChatKind::Group || m.user_id != me).collect()
     } else {
         Vec::new()
     };
@@ -284,7 +288,7 @@ async fn view_with(
                     filter.apply(&mut user);
                     user
                 },
-                role: m.role.clone(),
+                role: m.role.as_str().to_owned(),
                 last_read_seq: m.last_read_seq,
                 last_delivered_seq: m.last_delivered_seq,
             })
@@ -294,7 +298,7 @@ async fn view_with(
     let unread = repo::count_unread(&state.db, chat.id, me, my_read).await?;
     Ok(Chat {
         id: chat.id,
-        kind: chat.kind,
+        kind: chat.kind.as_str().to_owned(),
         name: chat.name,
         slug: chat.slug,
         avatar_url: chat.avatar_media_id.map(crate::media::model::avatar_url),

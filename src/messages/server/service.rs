@@ -3,7 +3,7 @@
 
 use super::repo;
 use crate::auth::server::service::users_by_ids;
-use crate::chats::model::Role;
+use crate::chats::model::ChatKind;
 use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::media::server::service as media;
@@ -90,7 +90,7 @@ pub async fn send(
     let message = assemble_with(state, me, vec![created], lookups).await?.pop().ok_or_else(AppError::internal)?;
     // Committed first, announced second: a live frame never names a message the database
     // lacks. Still under the gate, so the chat's messages are announced in seq order.
-    let info = ChatInfo { id: chat.id, kind: chat.kind.clone(), name: chat.name.clone() };
+    let info = ChatInfo { id: chat.id, kind: chat.kind, name: chat.name.clone() };
     state.publish(Event::MessageCreated { chat: info, message: message.clone() }).await?;
     Ok((true, message))
 }
@@ -218,7 +218,7 @@ pub async fn edit(state: &AppState, me: Uuid, id: Uuid, content: &str) -> Result
 /// Deletes a message for everyone: your own, or any in a group you own or administer.
 pub async fn delete(state: &AppState, me: Uuid, id: Uuid) -> Result<Message, AppError> {
     let (message, chat, member) = visible(state, me, id).await?;
-    let moderator = chat.kind == "group" && Role::parse(&member.role).is_some_and(Role::manages);
+    let moderator = chat.kind == ChatKind::Group && member.role.manages();
     if message.sender_id != me && !moderator {
         return Err(AppError::forbidden("forbidden", "You can delete only your own messages."));
     }

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub kind: String,
+    pub kind: crate::chats::model::ChatKind,
     pub name: Option<String>,
     pub slug: Option<String>,
     pub direct_key: Option<String>,

@@ -8,7 +8,7 @@ pub struct Model {
     pub chat_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
-    pub role: String,
+    pub role: crate::chats::model::Role,
     pub joined_at: DateTimeUtc,
     pub left_at: Option<DateTimeUtc>,
     pub last_read_seq: i64,

@@ -5,6 +5,7 @@
 //! subscriptions are forgotten.
 
 use super::repo;
+use crate::chats::model::ChatKind;
 use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::messages::model::Message;
@@ -85,8 +86,8 @@ async fn notify(state: &AppState, chat: &ChatInfo, message: &Message) -> Result<
 pub fn payload(chat: &ChatInfo, message: &Message, previews: bool) -> PushPayload {
     let (title, body) = if previews {
         let sender = message.sender.display_name.clone();
-        let title = match (&chat.kind[..], &chat.name) {
-            ("group", Some(name)) => format!("{sender} · {name}"),
+        let title = match (chat.kind, &chat.name) {
+            (ChatKind::Group, Some(name)) => format!("{sender} · {name}"),
             _ => sender,
         };
         (title, crate::messages::format::snippet_or_photo(&message.content, false))
@@ -108,8 +109,8 @@ mod tests {
     use super::*;
     use crate::auth::model::User;
 
-    fn chat(kind: &str, name: Option<&str>) -> ChatInfo {
-        ChatInfo { id: Uuid::now_v7(), kind: kind.into(), name: name.map(Into::into) }
+    fn chat(kind: ChatKind, name: Option<&str>) -> ChatInfo {
+        ChatInfo { id: Uuid::now_v7(), kind, name: name.map(Into::into) }
     }
 
     fn message(chat: &ChatInfo, content: &str) -> Message {
@@ -139,20 +140,20 @@ mod tests {
 
     #[test]
     fn a_notification_names_the_sender_and_the_group_and_links_to_the_message() {
-        let group = chat("group", Some("Team"));
+        let group = chat(ChatKind::Group, Some("Team"));
         let m = message(&group, "**Hello** there");
         let p = payload(&group, &m, true);
         assert_eq!((p.title.as_str(), p.body.as_str()), ("Alice · Team", "Hello there"));
         assert_eq!(p.url, format!("/chats/{}/m/{}", group.id, m.id));
         assert_eq!(p.tag, group.id.to_string());
-        let direct = chat("direct", None);
+        let direct = chat(ChatKind::Direct, None);
         assert_eq!(payload(&direct, &message(&direct, ""), true).body, "📷 Photo");
         assert_eq!(payload(&direct, &message(&direct, "hi"), true).title, "Alice");
     }
 
     #[test]
     fn private_previews_leave_out_who_and_what() {
-        let group = chat("group", Some("Team"));
+        let group = chat(ChatKind::Group, Some("Team"));
         let p = payload(&group, &message(&group, "secret"), false);
         assert_eq!((p.title.as_str(), p.body.as_str()), ("Parlor", "New message"));
         let json = serde_json::to_string(&p).unwrap();
