@@ -11,10 +11,29 @@ use utoipa::ToSchema;
 /// How many contact requests one person may send in 24 hours.
 pub const MAX_REQUESTS_PER_DAY: u64 = 50;
 
-/// A contact row's status as stored (and sent in `status` fields).
-pub const PENDING: &str = "pending";
-pub const ACCEPTED: &str = "accepted";
-pub const BLOCKED: &str = "blocked";
+/// What a row of the `contacts` table says about two people: a request waiting, contacts, or
+/// (keyed blocker → blocked) a block. Stored, and sent in `status` fields, as these strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum ContactStatus {
+    #[cfg_attr(feature = "server", sea_orm(string_value = "pending"))]
+    Pending,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "accepted"))]
+    Accepted,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "blocked"))]
+    Blocked,
+}
+
+impl ContactStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Blocked => "blocked",
+        }
+    }
+}
 
 /// Someone the caller is connected with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

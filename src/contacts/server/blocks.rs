@@ -1,7 +1,8 @@
 //! Blocking: it ends any contact or request between the two, and only the blocker hears of it.
 
-use super::repo::{self, BLOCKED};
+use super::repo;
 use crate::auth::server::service::{user_not_found, users_by_ids};
+use crate::contacts::model::ContactStatus;
 use crate::error::AppError;
 use crate::platform::db::UniqueRace;
 use crate::platform::events::Event;
@@ -34,7 +35,7 @@ pub async fn block(state: &AppState, me: Uuid, other: Uuid) -> Result<(), AppErr
         None => txn.rollback().await?,
     }
     // The blocked person is not told.
-    let status = BLOCKED.to_owned();
+    let status = ContactStatus::Blocked.as_str().to_owned();
     state.publish(Event::ContactChanged { user_id: me, other_id: other, status, private: true }).await
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub use crate::contacts::model::{ACCEPTED, BLOCKED, PENDING};
+use crate::contacts::model::ContactStatus::{Accepted, Blocked, Pending};
 
 /// The key of the one row a pair of people shares.
 pub fn pair_key(a: Uuid, b: Uuid) -> (Uuid, Uuid) {
@@ -28,7 +28,7 @@ pub async fn create_request(
     contact::ActiveModel {
         user_id: Set(low),
         contact_id: Set(high),
-        status: Set(PENDING.to_owned()),
+        status: Set(Pending),
         requested_by: Set(from),
         created_at: Set(now),
         accepted_at: Set(None),
@@ -47,7 +47,7 @@ pub async fn create_block(
     contact::ActiveModel {
         user_id: Set(blocker),
         contact_id: Set(blocked),
-        status: Set(BLOCKED.to_owned()),
+        status: Set(Blocked),
         requested_by: Set(blocker),
         created_at: Set(now),
         accepted_at: Set(None),
@@ -71,7 +71,7 @@ pub async fn find_pair(db: &impl ConnectionTrait, a: Uuid, b: Uuid) -> Result<Op
     contact::Entity::find()
         .filter(contact::Column::UserId.eq(low))
         .filter(contact::Column::ContactId.eq(high))
-        .filter(contact::Column::Status.is_in([PENDING, ACCEPTED]))
+        .filter(contact::Column::Status.is_in([Pending, Accepted]))
         .one(db)
         .await
 }
@@ -79,7 +79,7 @@ pub async fn find_pair(db: &impl ConnectionTrait, a: Uuid, b: Uuid) -> Result<Op
 pub async fn find_pending_request(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<contact::Model>, DbErr> {
     contact::Entity::find()
         .filter(contact::Column::RequestId.eq(id))
-        .filter(contact::Column::Status.eq(PENDING))
+        .filter(contact::Column::Status.eq(Pending))
         .one(db)
         .await
 }
@@ -89,7 +89,7 @@ pub async fn find_block(
     blocker: Uuid,
     blocked: Uuid,
 ) -> Result<Option<contact::Model>, DbErr> {
-    Ok(contact::Entity::find_by_id((blocker, blocked)).one(db).await?.filter(|row| row.status == BLOCKED))
+    Ok(contact::Entity::find_by_id((blocker, blocked)).one(db).await?.filter(|row| row.status == Blocked))
 }
 
 /// Every row that names the user, on either side, oldest first.
@@ -121,7 +121,7 @@ pub async fn accept(
     now: DateTime<Utc>,
 ) -> Result<contact::Model, DbErr> {
     let mut model: contact::ActiveModel = row.into();
-    model.status = Set(ACCEPTED.to_owned());
+    model.status = Set(Accepted);
     model.accepted_at = Set(Some(now));
     model.update(db).await
 }
@@ -132,7 +132,7 @@ pub async fn delete_pair(db: &impl ConnectionTrait, a: Uuid, b: Uuid) -> Result<
     let done = contact::Entity::delete_many()
         .filter(contact::Column::UserId.eq(low))
         .filter(contact::Column::ContactId.eq(high))
-        .filter(contact::Column::Status.is_in([PENDING, ACCEPTED]))
+        .filter(contact::Column::Status.is_in([Pending, Accepted]))
         .exec(db)
         .await?;
     Ok(done.rows_affected > 0)
@@ -142,7 +142,7 @@ pub async fn delete_block(db: &impl ConnectionTrait, blocker: Uuid, blocked: Uui
     let done = contact::Entity::delete_many()
         .filter(contact::Column::UserId.eq(blocker))
         .filter(contact::Column::ContactId.eq(blocked))
-        .filter(contact::Column::Status.eq(BLOCKED))
+        .filter(contact::Column::Status.eq(Blocked))
         .exec(db)
         .await?;
     Ok(done.rows_affected > 0)

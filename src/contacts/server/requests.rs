@@ -1,9 +1,10 @@
 //! Contact requests: sending (at most 50 a day), accepting, declining, cancelling and removing.
 //! A request to someone who already asked you accepts theirs; asking twice returns the first.
 
-use super::repo::{self, ACCEPTED, PENDING};
+use super::repo;
 use super::service::{Block, block_between, other_side};
 use crate::auth::server::service::{user_id_by_username, user_not_found, users_by_ids};
+use crate::contacts::model::ContactStatus::{Accepted, Pending};
 use crate::contacts::model::*;
 use crate::error::AppError;
 use crate::platform::db::UniqueRace;
@@ -57,17 +58,17 @@ pub async fn send(state: &AppState, me: Uuid, req: SendContactRequest) -> Result
     repo::prune_log(&txn, me, now - Duration::days(1)).await?;
     txn.commit().await?;
     // The recipient's devices and the sender's other devices, each with presence as they may see it.
-    let for_recipient = view(state, other, &created, PENDING).await?;
-    let for_sender = view(state, me, &created, PENDING).await?;
+    let for_recipient = view(state, other, &created, Pending.as_str()).await?;
+    let for_sender = view(state, me, &created, Pending.as_str()).await?;
     state.publish(Event::ContactRequested { for_recipient, for_sender: for_sender.clone() }).await?;
     Ok((true, for_sender))
 }
 
 /// A request between two people who already have a row: the pending one, or acceptance of theirs.
 async fn answer_existing(state: &AppState, me: Uuid, row: contact::Model) -> Result<ContactRequest, AppError> {
-    match row.status.as_str() {
-        ACCEPTED => Err(AppError::conflict("already_contacts", "You are already contacts.")),
-        _ if row.requested_by == me => view(state, me, &row, PENDING).await,
+    match row.status {
+        Accepted => Err(AppError::conflict("already_contacts", "You are already contacts.")),
+        _ if row.requested_by == me => view(state, me, &row, Pending.as_str()).await,
         _ => accept_row(state, me, row).await,
     }
 }
@@ -105,8 +106,8 @@ pub async fn accept(state: &AppState, me: Uuid, id: Uuid) -> Result<ContactReque
 
 async fn accept_row(state: &AppState, me: Uuid, row: contact::Model) -> Result<ContactRequest, AppError> {
     let accepted = repo::accept(&state.db, row, Utc::now()).await?;
-    announce(state, me, other_side(&accepted, me), ACCEPTED).await?;
-    view(state, me, &accepted, ACCEPTED).await
+    announce(state, me, other_side(&accepted, me), Accepted.as_str()).await?;
+    view(state, me, &accepted, Accepted.as_str()).await
 }
 
 pub async fn decline(state: &AppState, me: Uuid, id: Uuid) -> Result<ContactRequest, AppError> {

@@ -1,8 +1,9 @@
 //! The contact rules other domains ask about (whether two people may message each other) and
 //! the caller's address book. Who sees whose presence is the presence domain's rule.
 
-use super::repo::{self, ACCEPTED, BLOCKED, PENDING};
+use super::repo;
 use crate::auth::server::service::users_by_ids;
+use crate::contacts::model::ContactStatus::{Accepted, Blocked, Pending};
 use crate::contacts::model::*;
 use crate::error::AppError;
 use crate::platform::entity::contact;
@@ -41,7 +42,7 @@ pub(super) fn other_side(row: &contact::Model, me: Uuid) -> Uuid {
 /// The caller's contacts, requests both ways and block list. Blocks against the caller stay hidden.
 pub async fn list(state: &AppState, me: Uuid) -> Result<ContactsResponse, AppError> {
     let rows = repo::list_rows_of(&state.db, me).await?;
-    let shown: Vec<&contact::Model> = rows.iter().filter(|r| r.status != BLOCKED || r.user_id == me).collect();
+    let shown: Vec<&contact::Model> = rows.iter().filter(|r| r.status != Blocked || r.user_id == me).collect();
     let ids: Vec<Uuid> = shown.iter().map(|r| other_side(r, me)).chain([me]).collect();
     let users = users_by_ids(state, &ids).await?;
     let filter = crate::presence::server::rule::filter(state, me).await?;
@@ -54,14 +55,14 @@ pub async fn list(state: &AppState, me: Uuid) -> Result<ContactsResponse, AppErr
     let mut book = ContactsResponse::default();
     for row in shown {
         let Some(other) = person(other_side(row, me)) else { continue };
-        match row.status.as_str() {
-            ACCEPTED => book.contacts.push(Contact {
+        match row.status {
+            Accepted => book.contacts.push(Contact {
                 user: other,
-                status: ACCEPTED.to_owned(),
+                status: Accepted.as_str().to_owned(),
                 since: row.accepted_at.unwrap_or(row.created_at),
             }),
-            BLOCKED => book.blocked.push(BlockedUser { user: other, since: row.created_at }),
-            PENDING => {
+            Blocked => book.blocked.push(BlockedUser { user: other, since: row.created_at }),
+            Pending => {
                 let Some(myself) = person(me) else { continue };
                 let (list, from, to) = if row.requested_by == me {
                     (&mut book.outgoing, myself, other)
@@ -69,9 +70,14 @@ pub async fn list(state: &AppState, me: Uuid) -> Result<ContactsResponse, AppErr
                     (&mut book.incoming, other, myself)
                 };
                 let Some(id) = row.request_id else { continue };
-                list.push(ContactRequest { id, from, to, status: PENDING.to_owned(), created_at: row.created_at });
+                list.push(ContactRequest {
+                    id,
+                    from,
+                    to,
+                    status: Pending.as_str().to_owned(),
+                    created_at: row.created_at,
+                });
             }
-            _ => {}
         }
     }
     book.contacts.sort_by_key(|c| c.user.display_name.to_lowercase());

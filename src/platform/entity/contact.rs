@@ -8,7 +8,7 @@ pub struct Model {
     pub user_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub contact_id: Uuid,
-    pub status: String,
+    pub status: crate::contacts::model::ContactStatus,
     pub requested_by: Uuid,
     pub created_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,

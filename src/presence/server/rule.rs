@@ -4,7 +4,7 @@
 
 use super::repo;
 use crate::auth::model::User;
-use crate::contacts::model::{ACCEPTED, BLOCKED};
+use crate::contacts::model::ContactStatus::{Accepted, Blocked};
 use crate::error::AppError;
 use crate::platform::state::AppState;
 use std::collections::HashSet;
@@ -24,14 +24,14 @@ async fn circle(state: &AppState, user: Uuid) -> Result<Circle, AppError> {
     let mut blocks = HashSet::new();
     let mut blockers = HashSet::new();
     for row in repo::list_contact_rows(&state.db, user).await? {
-        match row.status.as_str() {
-            ACCEPTED => {
+        match row.status {
+            Accepted => {
                 near.insert(if row.user_id == user { row.contact_id } else { row.user_id });
             }
-            BLOCKED if row.user_id == user => {
+            Blocked if row.user_id == user => {
                 blocks.insert(row.contact_id);
             }
-            BLOCKED => {
+            Blocked => {
                 blockers.insert(row.user_id);
             }
             _ => {}

@@ -262,7 +262,7 @@ impl World {
         contact::ActiveModel {
             user_id: Set(low),
             contact_id: Set(high),
-            status: Set("pending".into()),
+            status: Set(parlor::contacts::model::ContactStatus::Pending),
             requested_by: Set(a),
             created_at: Set(chrono::Utc::now()),
             accepted_at: Set(None),
