@@ -4,6 +4,7 @@
 //! member lookup every second: with thousands of connections in busy groups that was most of the
 //! database's work.
 
+use super::repo::DeliveryMark;
 use super::service as chats;
 use crate::error::AppError;
 use crate::platform::events::Event;
@@ -19,7 +20,8 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
     if pending.is_empty() {
         return Ok(0);
     }
-    let marks: Vec<(Uuid, Uuid, i64)> = pending.iter().map(|(&(user, chat), mark)| (user, chat, mark.seq)).collect();
+    let marks: Vec<DeliveryMark> =
+        pending.iter().map(|(&(user_id, chat_id), mark)| DeliveryMark { user_id, chat_id, seq: mark.seq }).collect();
     let moved = match chats::advance_deliveries(state, &marks).await {
         Ok(moved) => moved,
         Err(e) => {

@@ -198,9 +198,17 @@ const MARKS_PER_STATEMENT: usize = 500;
 /// Moves many (user, chat, seq) delivered positions forward, current members only, with one
 /// `UPDATE … FROM (VALUES …)` per 500 marks instead of one statement each; returns the rows
 /// that moved.
+/// A member's connections received the chat up to `seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryMark {
+    pub user_id: Uuid,
+    pub chat_id: Uuid,
+    pub seq: i64,
+}
+
 pub async fn advance_delivered_many(
     db: &impl ConnectionTrait,
-    marks: &[(Uuid, Uuid, i64)],
+    marks: &[DeliveryMark],
     now: DateTime<Utc>,
 ) -> Result<Vec<chat_member::Model>, DbErr> {
     let backend = db.get_database_backend();
@@ -208,7 +216,7 @@ pub async fn advance_delivered_many(
     for chunk in marks.chunks(MARKS_PER_STATEMENT) {
         let mut values: Vec<sea_orm::Value> = vec![now.into()];
         let mut rows = Vec::with_capacity(chunk.len());
-        for &(user, chat, seq) in chunk {
+        for &DeliveryMark { user_id: user, chat_id: chat, seq } in chunk {
             let at = values.len();
             rows.push(match backend {
                 DbBackend::Postgres => format!("(${}::uuid, ${}::uuid, ${}::bigint)", at + 1, at + 2, at + 3),

@@ -359,7 +359,7 @@ pub async fn mark_sent_read(
 /// returns the memberships that moved. Members who have left are not touched.
 pub async fn advance_deliveries(
     state: &AppState,
-    marks: &[(Uuid, Uuid, i64)],
+    marks: &[repo::DeliveryMark],
 ) -> Result<Vec<chat_member::Model>, AppError> {
     // No surrounding transaction: each statement of up to 500 marks commits on its own, so
     // sends waiting for SQLite's write lock get it between them instead of after all of them.

@@ -22,14 +22,36 @@ const REPLAY_LEN: usize = 128;
 /// How long a disconnected user's replay buffer is kept for them to resume.
 const RESUME_WINDOW: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// A message whose arrival at a connection counts as delivered to its user. Crosses the bus
+/// as the array `[chat, seq, sender]`, as it always has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "(Uuid, i64, Uuid)", into = "(Uuid, i64, Uuid)")]
+pub struct Delivers {
+    pub chat_id: Uuid,
+    pub seq: i64,
+    pub sender_id: Uuid,
+}
+
+impl From<(Uuid, i64, Uuid)> for Delivers {
+    fn from((chat_id, seq, sender_id): (Uuid, i64, Uuid)) -> Self {
+        Self { chat_id, seq, sender_id }
+    }
+}
+
+impl From<Delivers> for (Uuid, i64, Uuid) {
+    fn from(d: Delivers) -> Self {
+        (d.chat_id, d.seq, d.sender_id)
+    }
+}
+
 /// A frame with its id (the SSE event id).
 #[derive(Debug, Clone)]
 pub struct Event {
     pub id: u64,
     /// Serialised once and shared: every connection sends these same bytes, none copies them.
     pub json: Utf8Bytes,
-    /// For `message.new`: the (chat, seq, sender) whose arrival counts as delivered.
-    pub delivers: Option<(Uuid, i64, Uuid)>,
+    /// For `message.new`: the message whose arrival counts as delivered.
+    pub delivers: Option<Delivers>,
 }
 
 struct Conn {
@@ -54,7 +76,7 @@ struct UserState {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Outbound {
     #[serde(rename_all = "camelCase")]
-    Frame { recipients: Vec<Uuid>, json: String, delivers: Option<(Uuid, i64, Uuid)> },
+    Frame { recipients: Vec<Uuid>, json: String, delivers: Option<Delivers> },
     #[serde(rename_all = "camelCase")]
     CloseSession { user_id: Uuid, session_id: Uuid },
 }
@@ -191,7 +213,7 @@ impl Hub {
     pub fn send(&self, recipients: &[Uuid], frame: &ServerFrame) {
         let Ok(json) = serde_json::to_string(frame) else { return };
         let delivers = match frame {
-            ServerFrame::MessageNew(m) => Some((m.chat_id, m.seq, m.sender.id)),
+            ServerFrame::MessageNew(m) => Some(Delivers { chat_id: m.chat_id, seq: m.seq, sender_id: m.sender.id }),
             _ => None,
         };
         if self.outbound.get().is_some() {
@@ -201,7 +223,7 @@ impl Hub {
     }
 
     /// Queues an already serialised frame on this instance's connections only.
-    pub fn deliver(&self, recipients: &[Uuid], json: String, delivers: Option<(Uuid, i64, Uuid)>) {
+    pub fn deliver(&self, recipients: &[Uuid], json: String, delivers: Option<Delivers>) {
         let event = Event { id: self.next_event.fetch_add(1, Ordering::Relaxed) + 1, json: json.into(), delivers };
         let mut users = self.users();
         let mut seen = std::collections::HashSet::new();
@@ -282,6 +304,17 @@ mod tests {
 
     fn pong() -> ServerFrame {
         ServerFrame::Pong {}
+    }
+
+    #[test]
+    fn a_delivery_crosses_the_bus_as_the_array_older_instances_read() {
+        let (chat_id, sender_id) = (Uuid::now_v7(), Uuid::now_v7());
+        let delivers = Some(Delivers { chat_id, seq: 7, sender_id });
+        let frame = Outbound::Frame { recipients: Vec::new(), json: "{}".into(), delivers };
+        let json = serde_json::to_value(&frame).unwrap();
+        assert_eq!(json["delivers"], serde_json::json!([chat_id, 7, sender_id]));
+        let back: Outbound = serde_json::from_value(json).unwrap();
+        assert!(matches!(back, Outbound::Frame { delivers: Some(d), .. } if d.seq == 7 && d.chat_id == chat_id));
     }
 
     #[tokio::test]

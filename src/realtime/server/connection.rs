@@ -58,8 +58,8 @@ impl Live {
 
     /// Remembers that a message reached this client.
     pub fn sent(&self, event: &Event) {
-        if let Some((chat, seq, sender)) = event.delivers {
-            self.state.deliveries.received(self.viewer.user_id, chat, seq, sender);
+        if let Some(d) = event.delivers {
+            self.state.deliveries.received(self.viewer.user_id, d.chat_id, d.seq, d.sender_id);
         }
     }
 
