@@ -176,6 +176,14 @@ impl GroupName {
     }
 }
 
+/// What other domains and reactions need to know of a chat: which it is, its kind and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatRef {
+    pub id: Uuid,
+    pub kind: ChatKind,
+    pub name: Option<String>,
+}
+
 /// A chat is one of two people (one per pair) or a named group; stored as "direct" or "group".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -11,6 +11,7 @@
 //! starts a task of its own and returns.
 
 use super::state::AppState;
+use crate::chats::model::ChatRef;
 use crate::contacts::model::ContactRequest;
 use crate::error::AppError;
 use crate::messages::model::Message;
@@ -19,19 +20,12 @@ use chrono::{DateTime, Utc};
 use std::sync::{Arc, OnceLock};
 use uuid::Uuid;
 
-/// The chat a message went into, as reactions need it (a push names the group).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatInfo {
-    pub id: Uuid,
-    pub kind: crate::chats::model::ChatKind,
-    pub name: Option<String>,
-}
-
 /// Something that happened, after it was committed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// `chat`: where it went (a push names the group).
     MessageCreated {
-        chat: ChatInfo,
+        chat: ChatRef,
         message: Message,
     },
     MessageEdited(Message),

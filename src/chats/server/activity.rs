@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// "Alice is typing…" for the other members; clients forget it after ~5 s without a refresh.
 pub async fn typing(state: &AppState, me: Uuid, chat_id: Uuid, typing: bool) -> Result<(), AppError> {
-    let (chat, _) = chats::membership(state, chat_id, me).await?;
+    let (chat, _) = chats::joined(state, chat_id, me).await?;
     if !can_send(state, &chat, me).await? {
         return Ok(());
     }
@@ -21,7 +21,7 @@ pub async fn typing(state: &AppState, me: Uuid, chat_id: Uuid, typing: bool) -> 
 /// when a block closes it).
 pub async fn read(state: &AppState, me: Uuid, chat_id: Uuid, seq: i64) -> Result<(), AppError> {
     let Some(read_seq) = chats::mark_read(state, me, chat_id, seq).await? else { return Ok(()) };
-    let (chat, _) = chats::membership(state, chat_id, me).await?;
+    let (chat, _) = chats::joined(state, chat_id, me).await?;
     let private = !can_send(state, &chat, me).await?;
     state.publish(Event::ReadMoved { chat_id, user_id: me, read_seq, private }).await
 }

@@ -61,7 +61,7 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
 /// Whether `user`'s direct chat is closed by a block either way. A failed lookup says yes: a
 /// receipt kept to the mover's own devices costs nothing, one shown across a block leaks.
 async fn closed_by_block(state: &AppState, chat_id: Uuid, user: Uuid) -> bool {
-    match chats::membership(state, chat_id, user).await {
+    match chats::joined(state, chat_id, user).await {
         Ok((chat, _)) => chats::ensure_can_send(state, &chat, user).await.is_err(),
         Err(_) => true,
     }

@@ -15,8 +15,45 @@ use sea_orm::ActiveValue::Set;
 use std::collections::HashSet;
 use uuid::Uuid;
 
+/// A current member, as other domains see one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub muted: bool,
+    pub last_read_seq: i64,
+    pub last_read_at: Option<chrono::DateTime<Utc>>,
+    pub last_delivered_seq: i64,
+    pub last_delivered_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl From<&chat_member::Model> for Member {
+    fn from(m: &chat_member::Model) -> Self {
+        Self {
+            user_id: m.user_id,
+            role: m.role,
+            muted: m.muted,
+            last_read_seq: m.last_read_seq,
+            last_read_at: m.last_read_at,
+            last_delivered_seq: m.last_delivered_seq,
+            last_delivered_at: m.last_delivered_at,
+        }
+    }
+}
+
+pub fn chat_ref(chat: &chat::Model) -> ChatRef {
+    ChatRef { id: chat.id, kind: chat.kind, name: chat.name.clone() }
+}
+
+/// For other domains: the chat and the caller's membership; a chat the caller is not in does
+/// not exist for them.
+pub async fn joined(state: &AppState, chat_id: Uuid, user_id: Uuid) -> Result<(ChatRef, Member), AppError> {
+    let (chat, member) = membership(state, chat_id, user_id).await?;
+    Ok((chat_ref(&chat), Member::from(&member)))
+}
+
 /// The chat and the caller's membership; a chat the caller is not in does not exist for them.
-pub async fn membership(
+pub(in crate::chats) async fn membership(
     state: &AppState,
     chat_id: Uuid,
     user_id: Uuid,
@@ -126,7 +163,7 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
 }
 
 /// Refuses sending into a direct chat when either person blocked the other; groups are unaffected.
-pub async fn ensure_can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> Result<(), AppError> {
+pub async fn ensure_can_send(state: &AppState, chat: &ChatRef, me: Uuid) -> Result<(), AppError> {
     if chat.kind != ChatKind::Direct {
         return Ok(());
     }
@@ -139,7 +176,7 @@ pub async fn ensure_can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> 
 
 /// Whether `me` may send into the chat, for what a block silences rather than refuses
 /// (typing, reads). A database that does not answer is an error, never a "no".
-pub async fn can_send(state: &AppState, chat: &chat::Model, me: Uuid) -> Result<bool, AppError> {
+pub async fn can_send(state: &AppState, chat: &ChatRef, me: Uuid) -> Result<bool, AppError> {
     if chat.kind != ChatKind::Direct {
         return Ok(true);
     }
@@ -376,6 +413,6 @@ pub async fn members_of(state: &AppState, chat_ids: &[Uuid]) -> Result<Vec<chat_
 }
 
 /// Current members with their read and delivered positions.
-pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<chat_member::Model>, AppError> {
-    Ok(repo::list_members(&state.db, &[chat_id]).await?)
+pub async fn members(state: &AppState, chat_id: Uuid) -> Result<Vec<Member>, AppError> {
+    Ok(repo::list_members(&state.db, &[chat_id]).await?.iter().map(Member::from).collect())
 }

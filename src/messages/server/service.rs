@@ -3,14 +3,14 @@
 
 use super::repo;
 use crate::auth::server::service::users_by_ids;
-use crate::chats::model::ChatKind;
-use crate::chats::server::service as chats;
+use crate::chats::model::{ChatKind, ChatRef};
+use crate::chats::server::service::{self as chats, Member};
 use crate::error::AppError;
 use crate::media::server::service as media;
 use crate::messages::model::*;
 use crate::platform::db::UniqueRace;
-use crate::platform::entity::{chat, chat_member, message};
-use crate::platform::events::{ChatInfo, Event};
+use crate::platform::entity::message;
+use crate::platform::events::Event;
 use crate::platform::state::AppState;
 use chrono::Utc;
 use sea_orm::ActiveValue::Set;
@@ -33,7 +33,7 @@ pub async fn send(
         if req.media_ids.is_empty() { MessageBody::parse(&req.content) } else { MessageBody::caption(&req.content) };
     let body = body.map_err(bad)?;
     let client_id = ClientId::parse(&req.client_id).map_err(bad)?;
-    let (chat, _) = chats::membership(state, chat_id, me).await?;
+    let (chat, _) = chats::joined(state, chat_id, me).await?;
     // Before anything is stored or announced: a blocked send leaves no trace.
     chats::ensure_can_send(state, &chat, me).await?;
     if let Some(existing) = repo::find_by_client_id(&state.db, me, client_id.as_str()).await? {
@@ -90,8 +90,7 @@ pub async fn send(
     let message = assemble_with(state, me, vec![created], lookups).await?.pop().ok_or_else(AppError::internal)?;
     // Committed first, announced second: a live frame never names a message the database
     // lacks. Still under the gate, so the chat's messages are announced in seq order.
-    let info = ChatInfo { id: chat.id, kind: chat.kind, name: chat.name.clone() };
-    state.publish(Event::MessageCreated { chat: info, message: message.clone() }).await?;
+    state.publish(Event::MessageCreated { chat, message: message.clone() }).await?;
     Ok((true, message))
 }
 
@@ -123,7 +122,7 @@ pub async fn history(
     window: Window,
     limit: u64,
 ) -> Result<MessagesResponse, AppError> {
-    chats::membership(state, chat_id, me).await?;
+    chats::joined(state, chat_id, me).await?;
     let limit = limit.clamp(1, 100);
     let (rows, has_more) = match window {
         Window::Latest => newest_first(state, chat_id, None, limit).await?,
@@ -171,13 +170,9 @@ async fn newest_first(
 }
 
 /// A message the caller can see, with its chat and the caller's membership.
-async fn visible(
-    state: &AppState,
-    me: Uuid,
-    id: Uuid,
-) -> Result<(message::Model, chat::Model, chat_member::Model), AppError> {
+async fn visible(state: &AppState, me: Uuid, id: Uuid) -> Result<(message::Model, ChatRef, Member), AppError> {
     let message = repo::find_message(&state.db, id).await?.ok_or_else(AppError::not_found)?;
-    let (chat, member) = chats::membership(state, message.chat_id, me).await?;
+    let (chat, member) = chats::joined(state, message.chat_id, me).await?;
     Ok((message, chat, member))
 }
 

@@ -6,10 +6,11 @@
 
 use super::repo;
 use crate::chats::model::ChatKind;
+use crate::chats::model::ChatRef;
 use crate::chats::server::service as chats;
 use crate::error::AppError;
 use crate::messages::model::Message;
-use crate::platform::events::{ChatInfo, Event, Reaction};
+use crate::platform::events::{Event, Reaction};
 use crate::platform::state::AppState;
 use crate::platform::webpush::sender::Outcome;
 use crate::push::model::PushPayload;
@@ -35,7 +36,7 @@ impl Reaction for Notify {
 }
 
 /// Queues the notifications of a message that was just stored and announced.
-pub fn announce(state: &AppState, chat: &ChatInfo, message: &Message) {
+pub fn announce(state: &AppState, chat: &ChatRef, message: &Message) {
     let Some(place) = state.push.reserve() else {
         metrics::counter!("push_dropped_total").increment(1);
         tracing::warn!(message = %message.id, "too many messages waiting for push; this one is not notified");
@@ -50,7 +51,7 @@ pub fn announce(state: &AppState, chat: &ChatInfo, message: &Message) {
     });
 }
 
-async fn notify(state: &AppState, chat: &ChatInfo, message: &Message) -> Result<(), AppError> {
+async fn notify(state: &AppState, chat: &ChatRef, message: &Message) -> Result<(), AppError> {
     let members = chats::members(state, chat.id).await?;
     let candidates: Vec<Uuid> =
         members.iter().filter(|m| m.user_id != message.sender.id && !m.muted).map(|m| m.user_id).collect();
@@ -83,7 +84,7 @@ async fn notify(state: &AppState, chat: &ChatInfo, message: &Message) -> Result<
 }
 
 /// The notification: who wrote and a preview, or (previews off) only that something came.
-pub fn payload(chat: &ChatInfo, message: &Message, previews: bool) -> PushPayload {
+pub fn payload(chat: &ChatRef, message: &Message, previews: bool) -> PushPayload {
     let (title, body) = if previews {
         let sender = message.sender.display_name.clone();
         let title = match (chat.kind, &chat.name) {
@@ -109,11 +110,11 @@ mod tests {
     use super::*;
     use crate::auth::model::User;
 
-    fn chat(kind: ChatKind, name: Option<&str>) -> ChatInfo {
-        ChatInfo { id: Uuid::now_v7(), kind, name: name.map(Into::into) }
+    fn chat(kind: ChatKind, name: Option<&str>) -> ChatRef {
+        ChatRef { id: Uuid::now_v7(), kind, name: name.map(Into::into) }
     }
 
-    fn message(chat: &ChatInfo, content: &str) -> Message {
+    fn message(chat: &ChatRef, content: &str) -> Message {
         let sender = User {
             id: Uuid::now_v7(),
             username: "alice".into(),

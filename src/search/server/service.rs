@@ -29,7 +29,7 @@ pub async fn search_messages(
     let normalized: String = raw.nfc().collect();
     let query = SearchQuery::parse(&normalized).map_err(|(code, message)| AppError::bad_request(code, message))?;
     if let Some(id) = chat_id {
-        chats::membership(state, id, me).await?;
+        chats::joined(state, id, me).await?;
     }
     let scope = Scope { user_id: me, chat_id };
     let rows = repo::find_matches(&state.db, &scope, query.text(), query.terms(), limit).await?;
