@@ -84,6 +84,13 @@ impl AppError {
     }
 }
 
+/// A refused input is a 400 with the parser's code and message.
+impl From<crate::validation::Invalid> for AppError {
+    fn from(invalid: crate::validation::Invalid) -> Self {
+        AppError::bad_request(invalid.code, invalid.message)
+    }
+}
+
 /// For results whose "not found" is an answer rather than a failure (a page that shows "not
 /// found"): `Ok(None)` for it, every other error as it was.
 pub trait OrNotFound<T> {

@@ -15,6 +15,7 @@ pub mod push;
 pub mod realtime;
 pub mod search;
 pub mod ui;
+pub mod validation;
 pub mod views;
 
 #[cfg(feature = "server")]

@@ -29,6 +29,9 @@ pub mod messages_model;
 #[path = "../../src/messages/components/formatted.rs"]
 #[doc(hidden)]
 pub mod messages_formatted;
+#[path = "../../src/validation.rs"]
+#[doc(hidden)]
+pub mod validation;
 #[path = "../../src/realtime/model.rs"]
 #[doc(hidden)]
 pub mod realtime_model;

@@ -133,12 +133,7 @@ pub struct UpdateMeRequest {
     pub avatar_media_id: Option<Uuid>,
 }
 
-/// Why a value was refused, in words a form can show next to the field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    pub code: &'static str,
-    pub message: &'static str,
-}
+pub use crate::validation::Invalid;
 
 /// 3–50 letters, digits, `_`, `.` or `-`; unique regardless of case.
 #[derive(Debug, Clone, PartialEq, Eq)]

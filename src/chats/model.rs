@@ -2,6 +2,7 @@
 
 use crate::auth::model::User;
 use crate::messages::model::MessagePreview;
+use crate::validation::Invalid;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -145,14 +146,14 @@ impl Chat {
 }
 
 impl GroupName {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim();
         let len = value.chars().count();
         if len == 0 || len > 100 {
-            return Err("Group names are 1 to 100 characters long.");
+            return Err(Invalid::new("invalid_group_name", "Group names are 1 to 100 characters long."));
         }
         if value.chars().any(char::is_control) {
-            return Err("Group names cannot contain control characters.");
+            return Err(Invalid::new("invalid_group_name", "Group names cannot contain control characters."));
         }
         Ok(Self(value.to_owned()))
     }

@@ -1,6 +1,7 @@
 //! Wire types of the messages API and the validated values they carry.
 
 use crate::auth::model::User;
+use crate::validation::Invalid;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -151,18 +152,18 @@ pub const MAX_MESSAGE_CHARS: usize = 10_000;
 pub struct MessageBody(String);
 
 impl MessageBody {
-    pub fn parse(raw: &str) -> Result<Self, (&'static str, &'static str)> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         if raw.chars().count() > MAX_MESSAGE_CHARS {
-            return Err(("message_too_long", "Messages are at most 10,000 characters."));
+            return Err(Invalid::new("message_too_long", "Messages are at most 10,000 characters."));
         }
         if raw.trim().is_empty() {
-            return Err(("empty_message", "A message needs some text."));
+            return Err(Invalid::new("empty_message", "A message needs some text."));
         }
         Ok(Self(raw.trim_end().to_owned()))
     }
 
     /// The text under images: may be empty.
-    pub fn caption(raw: &str) -> Result<Self, (&'static str, &'static str)> {
+    pub fn caption(raw: &str) -> Result<Self, Invalid> {
         // Blank is fine, but not longer than any message: the length limit holds for all text.
         if raw.trim().is_empty() && raw.chars().count() <= MAX_MESSAGE_CHARS {
             Ok(Self(String::new()))
@@ -181,13 +182,13 @@ impl MessageBody {
 pub struct ClientId(String);
 
 impl ClientId {
-    pub fn parse(raw: &str) -> Result<Self, (&'static str, &'static str)> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let ok = (1..=64).contains(&raw.len())
             && raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':'));
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(("invalid_client_id", "clientId must be 1 to 64 letters, digits, '-', '_' or ':'."))
+            Err(Invalid::new("invalid_client_id", "clientId must be 1 to 64 letters, digits, '-', '_' or ':'."))
         }
     }
 
@@ -201,12 +202,12 @@ impl ClientId {
 pub struct Emoji(String);
 
 impl Emoji {
-    pub fn parse(raw: &str) -> Result<Self, (&'static str, &'static str)> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let ok = !raw.is_empty()
             && raw.len() <= 32
             && raw.chars().count() <= 10
             && !raw.chars().any(|c| c.is_ascii() || c.is_whitespace() || c.is_control());
-        if ok { Ok(Self(raw.to_owned())) } else { Err(("invalid_emoji", "A reaction is a single emoji.")) }
+        if ok { Ok(Self(raw.to_owned())) } else { Err(Invalid::new("invalid_emoji", "A reaction is a single emoji.")) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -222,10 +223,10 @@ mod tests {
     fn message_bodies_must_have_text_and_fit() {
         assert!(MessageBody::parse("   ").is_err());
         assert!(MessageBody::parse(&"a".repeat(10_000)).is_ok());
-        assert_eq!(MessageBody::parse(&"a".repeat(10_001)).unwrap_err().0, "message_too_long");
+        assert_eq!(MessageBody::parse(&"a".repeat(10_001)).unwrap_err().code, "message_too_long");
         assert_eq!(MessageBody::parse("hi  \n").unwrap().as_str(), "hi");
         assert_eq!(MessageBody::caption("  ").unwrap().as_str(), "");
-        assert_eq!(MessageBody::caption(&" ".repeat(10_001)).unwrap_err().0, "message_too_long");
+        assert_eq!(MessageBody::caption(&" ".repeat(10_001)).unwrap_err().code, "message_too_long");
     }
 
     #[test]

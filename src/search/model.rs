@@ -2,6 +2,7 @@
 
 use crate::chats::model::Chat;
 use crate::messages::model::Message;
+use crate::validation::Invalid;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "server")]
@@ -54,16 +55,16 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
-    pub fn parse(raw: &str) -> Result<Self, (&'static str, &'static str)> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let text = raw.trim();
         if text.is_empty() {
-            return Err(("empty_query", "Type something to search for."));
+            return Err(Invalid::new("empty_query", "Type something to search for."));
         }
         if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(("query_too_long", "Search for at most 200 characters."));
+            return Err(Invalid::new("query_too_long", "Search for at most 200 characters."));
         }
         if text.chars().any(char::is_control) {
-            return Err(("invalid_query", "The search cannot contain control characters."));
+            return Err(Invalid::new("invalid_query", "The search cannot contain control characters."));
         }
         let mut terms: Vec<String> = Vec::new();
         for word in text.split_whitespace() {
@@ -72,7 +73,7 @@ impl SearchQuery {
             }
         }
         if terms.len() > MAX_QUERY_TERMS {
-            return Err(("too_many_words", "Search for at most 10 words."));
+            return Err(Invalid::new("too_many_words", "Search for at most 10 words."));
         }
         Ok(Self { text: text.to_owned(), terms })
     }
@@ -133,8 +134,8 @@ mod tests {
 
     #[test]
     fn blank_queries_are_refused() {
-        assert_eq!(SearchQuery::parse("").unwrap_err().0, "empty_query");
-        assert_eq!(SearchQuery::parse(" \t ").unwrap_err().0, "empty_query");
+        assert_eq!(SearchQuery::parse("").unwrap_err().code, "empty_query");
+        assert_eq!(SearchQuery::parse(" \t ").unwrap_err().code, "empty_query");
     }
 
     #[test]
@@ -147,9 +148,9 @@ mod tests {
     #[test]
     fn queries_are_bounded() {
         assert!(SearchQuery::parse(&"a".repeat(200)).is_ok());
-        assert_eq!(SearchQuery::parse(&"a".repeat(201)).unwrap_err().0, "query_too_long");
-        assert_eq!(SearchQuery::parse("a b c d e f g h i j k").unwrap_err().0, "too_many_words");
-        assert_eq!(SearchQuery::parse("a\u{0}b").unwrap_err().0, "invalid_query");
+        assert_eq!(SearchQuery::parse(&"a".repeat(201)).unwrap_err().code, "query_too_long");
+        assert_eq!(SearchQuery::parse("a b c d e f g h i j k").unwrap_err().code, "too_many_words");
+        assert_eq!(SearchQuery::parse("a\u{0}b").unwrap_err().code, "invalid_query");
     }
 
     #[test]

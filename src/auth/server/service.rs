@@ -29,23 +29,19 @@ pub fn to_user(m: &user::Model) -> User {
     }
 }
 
-fn invalid(e: Invalid) -> AppError {
-    AppError::bad_request(e.code, e.message)
-}
-
 fn wrong_credentials() -> AppError {
     AppError::new(401, "invalid_credentials", "Wrong username or password.")
 }
 
 pub async fn register(state: &AppState, req: RegisterRequest) -> Result<User, AppError> {
-    let username = Username::parse(&req.username).map_err(invalid)?;
-    let password = Password::parse(&req.password).map_err(invalid)?;
+    let username = Username::parse(&req.username)?;
+    let password = Password::parse(&req.password)?;
     if req.password_confirm.as_ref().is_some_and(|c| c != &req.password) {
         return Err(AppError::bad_request("password_mismatch", "The two passwords do not match."));
     }
     let display_name = match req.display_name.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(raw) => DisplayName::parse(raw).map_err(invalid)?,
-        None => DisplayName::parse(username.as_str()).map_err(invalid)?,
+        Some(raw) => DisplayName::parse(raw)?,
+        None => DisplayName::parse(username.as_str())?,
     };
     if repo::find_user_by_key(&state.db, &username.key()).await?.is_some() {
         return Err(username_taken());
@@ -286,7 +282,7 @@ pub async fn update_me(state: &AppState, user_id: Uuid, req: UpdateMeRequest) ->
     let current = repo::find_user(&state.db, user_id).await?.ok_or_else(AppError::unauthenticated)?;
     let mut model = current.into_active_model();
     if let Some(raw) = &req.display_name {
-        let name = DisplayName::parse(raw).map_err(invalid)?;
+        let name = DisplayName::parse(raw)?;
         model.display_name = Set(name.as_str().to_owned());
     }
     if let Some(media_id) = req.avatar_media_id {

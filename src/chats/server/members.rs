@@ -2,7 +2,7 @@
 
 use super::repo;
 use super::service::{
-    check_joiners, invalid_name, member_ids, membership, new_member, require_group, require_manager, role_of, view,
+    check_joiners, member_ids, membership, new_member, require_group, require_manager, role_of, view,
 };
 use crate::chats::model::*;
 use crate::error::AppError;
@@ -19,7 +19,7 @@ pub async fn update_chat(state: &AppState, me: Uuid, id: Uuid, req: UpdateChatRe
     require_manager(&member)?;
     let mut model = chat.into_active_model();
     if let Some(raw) = &req.name {
-        model.name = Set(Some(GroupName::parse(raw).map_err(invalid_name)?.as_str().to_owned()));
+        model.name = Set(Some(GroupName::parse(raw)?.as_str().to_owned()));
     }
     if let Some(media_id) = req.avatar_media_id {
         crate::media::server::service::require_own(state, me, media_id).await?;

@@ -187,10 +187,6 @@ pub async fn can_send(state: &AppState, chat: &ChatRef, me: Uuid) -> Result<bool
     }
 }
 
-pub(super) fn invalid_name(message: &'static str) -> AppError {
-    AppError::bad_request("invalid_group_name", message)
-}
-
 /// Checks that users exist and that none of them would exceed the group limit.
 pub(super) async fn check_joiners(state: &AppState, users: &[Uuid]) -> Result<(), AppError> {
     let found = users_by_ids(state, users).await?;
@@ -210,7 +206,7 @@ pub(super) async fn check_joiners(state: &AppState, users: &[Uuid]) -> Result<()
 }
 
 pub async fn create_group(state: &AppState, me: Uuid, req: CreateGroupRequest) -> Result<Chat, AppError> {
-    let name = GroupName::parse(&req.name).map_err(invalid_name)?;
+    let name = GroupName::parse(&req.name)?;
     let mut seen = HashSet::from([me]);
     let others: Vec<Uuid> = req.participant_ids.into_iter().filter(|id| seen.insert(*id)).collect();
     if others.len() + 1 > MAX_GROUP_MEMBERS {

@@ -17,10 +17,6 @@ use sea_orm::ActiveValue::Set;
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 
-fn bad((code, message): (&'static str, &'static str)) -> AppError {
-    AppError::bad_request(code, message)
-}
-
 /// Sends a message. Returns whether it was created now (false: a retry of an earlier send).
 pub async fn send(
     state: &AppState,
@@ -31,8 +27,8 @@ pub async fn send(
     // A photo needs no caption; anything else needs text.
     let body =
         if req.media_ids.is_empty() { MessageBody::parse(&req.content) } else { MessageBody::caption(&req.content) };
-    let body = body.map_err(bad)?;
-    let client_id = ClientId::parse(&req.client_id).map_err(bad)?;
+    let body = body?;
+    let client_id = ClientId::parse(&req.client_id)?;
     let (chat, _) = chats::joined(state, chat_id, me).await?;
     // Before anything is stored or announced: a blocked send leaves no trace.
     chats::ensure_can_send(state, &chat, me).await?;
@@ -196,7 +192,7 @@ pub async fn edit(state: &AppState, me: Uuid, id: Uuid, content: &str) -> Result
     }
     // An edit reaches the other person as a new text: a block stops it like a send.
     chats::ensure_can_send(state, &chat, me).await?;
-    let body = MessageBody::parse(content).map_err(bad)?;
+    let body = MessageBody::parse(content)?;
     if body.as_str() != message.content {
         let now = Utc::now();
         let txn = crate::platform::db::begin_write(&state.db).await?;
@@ -252,7 +248,7 @@ pub async fn receipts(state: &AppState, me: Uuid, id: Uuid) -> Result<ReceiptsRe
 
 /// Adds the caller's reaction; returns false when it was already there.
 pub async fn react(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<bool, AppError> {
-    let emoji = Emoji::parse(emoji).map_err(bad)?;
+    let emoji = Emoji::parse(emoji)?;
     let (message, chat, _) = visible(state, me, id).await?;
     if message.deleted_at.is_some() {
         return Err(AppError::conflict("message_deleted", "This message was deleted."));
@@ -269,7 +265,7 @@ pub async fn react(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<
 }
 
 pub async fn unreact(state: &AppState, me: Uuid, id: Uuid, emoji: &str) -> Result<bool, AppError> {
-    let emoji = Emoji::parse(emoji).map_err(bad)?;
+    let emoji = Emoji::parse(emoji)?;
     let (message, _, _) = visible(state, me, id).await?;
     let removed = repo::delete_reaction(&state.db, id, me, emoji.as_str()).await?;
     if removed {

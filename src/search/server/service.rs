@@ -27,7 +27,7 @@ pub async fn search_messages(
     }
     // One spelling of "é" (composed), so the indexes and the snippet compare like with like.
     let normalized: String = raw.nfc().collect();
-    let query = SearchQuery::parse(&normalized).map_err(|(code, message)| AppError::bad_request(code, message))?;
+    let query = SearchQuery::parse(&normalized)?;
     if let Some(id) = chat_id {
         chats::joined(state, id, me).await?;
     }
