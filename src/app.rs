@@ -38,7 +38,7 @@ const STYLES: Asset = asset!("/assets/main.css");
 #[component]
 pub fn App() -> Element {
     // Flips once the WASM client has hydrated the page; browser tests wait for it.
-    crate::ui::document::use_csp_safe_document();
+    crate::browser::use_csp_safe_document();
     let mut hydrated = use_signal(|| false);
     use_effect(move || hydrated.set(true));
     rsx! {

@@ -1,7 +1,7 @@
 //! The browser's way to the public HTTP API: JSON in, JSON out, failures as `AppError`.
 //! A 401 on a signed-in page means this device was signed out (or revoked): go to sign-in.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use serde::{Serialize, de::DeserializeOwned};
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, AppError> {
@@ -42,27 +42,8 @@ fn decode<T: DeserializeOwned>(text: String) -> Result<T, AppError> {
     serde_json::from_str(&text).map_err(|e| AppError::network(format!("unexpected answer: {e}")))
 }
 
-#[cfg(feature = "web")]
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, AppError> {
-    use crate::error::ErrorBody;
-    use gloo_net::http::{Method, RequestBuilder};
-
-    let method = match method {
-        "POST" => Method::POST,
-        "PATCH" => Method::PATCH,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        _ => Method::GET,
-    };
-    let builder = RequestBuilder::new(path).method(method).header("accept", "application/json");
-    let request = match body {
-        Some(json) => builder.header("content-type", "application/json").body(json),
-        None => builder.build(),
-    }
-    .map_err(AppError::network)?;
-    let response = request.send().await.map_err(AppError::network)?;
-    let status = response.status();
-    let text = response.text().await.map_err(AppError::network)?;
+    let (status, text) = crate::browser::fetch::request(method, path, body).await?;
     if (200..300).contains(&status) {
         return Ok(text);
     }
@@ -73,10 +54,4 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
         Ok(body) => AppError::from_body(status, body),
         Err(_) => AppError::new(status, "http_error", format!("The server answered {status}.")),
     })
-}
-
-/// Event handlers never run during server-side rendering, so the server build has no HTTP client.
-#[cfg(not(feature = "web"))]
-async fn send(_method: &str, _path: &str, _body: Option<String>) -> Result<String, AppError> {
-    Err(AppError::network("no browser"))
 }

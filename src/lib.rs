@@ -3,6 +3,12 @@
 
 pub mod app;
 pub mod auth;
+/// Everything that touches the browser (web-sys, js-sys, gloo, public/pwa.js), chosen here and
+/// only here: the real thing in the browser build, a stand-in with the same names (no-ops and
+/// empty answers) for server rendering, so no other file needs a `cfg` for the browser.
+#[cfg_attr(feature = "web", path = "browser/web/mod.rs")]
+#[cfg_attr(not(feature = "web"), path = "browser/ssr/mod.rs")]
+pub mod browser;
 pub mod chats;
 pub mod contacts;
 pub mod error;

@@ -2,52 +2,42 @@
 //! failure keeps the message queued and retries it with the same clientId, so the server
 //! stores it exactly once however many attempts it takes; a refusal drops it and says why.
 
+use crate::browser::{IN_BROWSER, sleep_ms};
 use crate::chats::store::ChatStore;
+use crate::messages::api;
+use crate::realtime::model::ServerFrame;
+use dioxus::prelude::{ReadableExt, WritableExt};
 
-/// Runs for the life of the signed-in shell (browser only).
-pub async fn run(store: ChatStore) {
-    #[cfg(feature = "web")]
-    web::run(store).await;
-    #[cfg(not(feature = "web"))]
-    let _ = store;
-}
-
-#[cfg(feature = "web")]
-mod web {
-    use crate::chats::store::ChatStore;
-    use crate::messages::api;
-    use crate::realtime::model::ServerFrame;
-    use dioxus::prelude::{ReadableExt, WritableExt};
-    use gloo_timers::future::TimeoutFuture;
-
-    pub async fn run(mut store: ChatStore) {
-        let mut failures: u32 = 0;
-        loop {
-            let head = store.pending.read().first().cloned();
-            let Some(next) = head else {
-                TimeoutFuture::new(100).await;
-                continue;
-            };
-            let media_ids = next.media.iter().map(|m| m.id).collect();
-            match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to, media_ids).await
-            {
-                Ok(res) => {
-                    failures = 0;
-                    store.send_error.set(None);
-                    store.pending.write().retain(|p| p.client_id != next.client_id);
-                    crate::offline::keep_outbox(store);
-                    store.apply(ServerFrame::Ack { client_id: next.client_id, message: res.message });
-                }
-                // No answer (offline, server restarting): keep it and try again a little later.
-                Err(e) if e.status == 0 || e.status >= 500 || e.status == 429 => {
-                    failures = failures.saturating_add(1);
-                    TimeoutFuture::new((500 * 2u32.saturating_pow(failures.min(4))).min(8_000)).await;
-                }
-                Err(e) => {
-                    store.pending.write().retain(|p| p.client_id != next.client_id);
-                    crate::offline::keep_outbox(store);
-                    store.send_error.set(Some(e.message));
-                }
+/// Runs for the life of the signed-in shell (browser only: on the server it returns at once).
+pub async fn run(mut store: ChatStore) {
+    if !IN_BROWSER {
+        return;
+    }
+    let mut failures: u32 = 0;
+    loop {
+        let head = store.pending.read().first().cloned();
+        let Some(next) = head else {
+            sleep_ms(100).await;
+            continue;
+        };
+        let media_ids = next.media.iter().map(|m| m.id).collect();
+        match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to, media_ids).await {
+            Ok(res) => {
+                failures = 0;
+                store.send_error.set(None);
+                store.pending.write().retain(|p| p.client_id != next.client_id);
+                crate::offline::keep_outbox(store);
+                store.apply(ServerFrame::Ack { client_id: next.client_id, message: res.message });
+            }
+            // No answer (offline, server restarting): keep it and try again a little later.
+            Err(e) if e.status == 0 || e.status >= 500 || e.status == 429 => {
+                failures = failures.saturating_add(1);
+                sleep_ms((500 * 2u32.saturating_pow(failures.min(4))).min(8_000)).await;
+            }
+            Err(e) => {
+                store.pending.write().retain(|p| p.client_id != next.client_id);
+                crate::offline::keep_outbox(store);
+                store.send_error.set(Some(e.message));
             }
         }
     }

@@ -1,25 +1,8 @@
-//! The browser side of the device copy: a key-value store of JSON strings (IndexedDB, in
-//! public/pwa.js). Every call fails soft: without storage the app still works online.
+//! The device copy as JSON values: IndexedDB (`browser::device`) for the bulk, local storage
+//! (`browser::storage`) for the outbox. Every call fails soft: without storage the app still
+//! works online.
 
-#[cfg(feature = "web")]
-mod js {
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = parlorDevice, js_name = load, catch)]
-        pub async fn load(key: &str) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorDevice, js_name = save, catch)]
-        pub async fn save(key: &str, value: &str) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorDevice, js_name = remove, catch)]
-        pub async fn remove(key: &str) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorDevice, js_name = wipe, catch)]
-        pub async fn wipe() -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorDevice, js_name = online, catch)]
-        pub fn online() -> Result<bool, JsValue>;
-    }
-}
-
+use crate::browser;
 use serde::{Serialize, de::DeserializeOwned};
 use std::cell::Cell;
 
@@ -29,16 +12,8 @@ thread_local! {
 }
 
 pub async fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
-    #[cfg(feature = "web")]
-    {
-        let text = js::load(key).await.ok()?.as_string()?;
-        serde_json::from_str(&text).ok()
-    }
-    #[cfg(not(feature = "web"))]
-    {
-        let _ = key;
-        None
-    }
+    let text = browser::device::load(key).await?;
+    serde_json::from_str(&text).ok()
 }
 
 /// Stores JSON text under `key`.
@@ -46,10 +21,7 @@ pub async fn save_json(key: &str, json: &str) {
     if WIPED.with(Cell::get) {
         return;
     }
-    #[cfg(feature = "web")]
-    let _ = js::save(key, json).await;
-    #[cfg(not(feature = "web"))]
-    let _ = (key, json);
+    browser::device::save(key, json).await;
 }
 
 pub async fn save<T: Serialize>(key: &str, value: &T) {
@@ -59,10 +31,7 @@ pub async fn save<T: Serialize>(key: &str, value: &T) {
 }
 
 pub async fn remove(key: &str) {
-    #[cfg(feature = "web")]
-    let _ = js::remove(key).await;
-    #[cfg(not(feature = "web"))]
-    let _ = key;
+    browser::device::remove(key).await;
 }
 
 /// Empties the copy and keeps it empty for the rest of this page (sign-out).
@@ -73,9 +42,8 @@ pub async fn wipe() {
 
 /// Empties the copy (another user signed in on this device).
 pub async fn clear() {
-    remove_now(OUTBOX_PREFIX);
-    #[cfg(feature = "web")]
-    let _ = js::wipe().await;
+    browser::storage::remove_prefixed(OUTBOX_PREFIX);
+    browser::device::wipe().await;
 }
 
 /// Where a user's outbox is kept. Unlike IndexedDB, local storage is written before the call
@@ -87,53 +55,19 @@ pub fn outbox_key(user: uuid::Uuid) -> String {
 
 const OUTBOX_PREFIX: &str = "parlor:outbox:";
 
-#[cfg(feature = "web")]
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// Stores JSON text under `key` before returning (small values only: local storage is synchronous).
 pub fn save_now(key: &str, json: &str) {
     if WIPED.with(Cell::get) {
         return;
     }
-    #[cfg(feature = "web")]
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(key, json);
-    }
-    #[cfg(not(feature = "web"))]
-    let _ = (key, json);
+    browser::storage::set(key, json);
 }
 
 pub fn load_now<T: DeserializeOwned>(key: &str) -> Option<T> {
-    #[cfg(feature = "web")]
-    return serde_json::from_str(&local_storage()?.get_item(key).ok()??).ok();
-    #[cfg(not(feature = "web"))]
-    {
-        let _ = key;
-        None
-    }
-}
-
-/// Removes every key that starts with `prefix`.
-fn remove_now(prefix: &str) {
-    #[cfg(feature = "web")]
-    if let Some(storage) = local_storage() {
-        let count = storage.length().unwrap_or(0);
-        let keys: Vec<String> =
-            (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
-        for key in keys {
-            let _ = storage.remove_item(&key);
-        }
-    }
-    #[cfg(not(feature = "web"))]
-    let _ = prefix;
+    serde_json::from_str(&browser::storage::get(key)?).ok()
 }
 
 /// What the browser believes about the network (true when it cannot tell).
 pub fn browser_online() -> bool {
-    #[cfg(feature = "web")]
-    return js::online().unwrap_or(true);
-    #[cfg(not(feature = "web"))]
-    true
+    browser::device::online()
 }

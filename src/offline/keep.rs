@@ -3,10 +3,10 @@
 //! as it changes (`offline::keep_outbox`).
 
 use super::{KEPT_MESSAGES, RECENT_CHATS, device};
+use crate::browser::sleep_ms;
 use crate::chats::model::{Chat, ChatView};
 use crate::chats::store::{ChatStore, Pending};
 use crate::messages::model::Message;
-use crate::ui::navigation::sleep_ms;
 use dioxus::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;

@@ -31,10 +31,7 @@ struct MuteRequest {
 
 /// Notifications on this device: "unsupported", "denied", "off" or "on".
 pub async fn device_state() -> String {
-    #[cfg(feature = "web")]
-    return js::state().await.ok().and_then(|v| v.as_string()).unwrap_or_else(|| "unsupported".to_owned());
-    #[cfg(not(feature = "web"))]
-    "unsupported".to_owned()
+    crate::browser::push::state().await.unwrap_or_else(|| "unsupported".to_owned())
 }
 
 /// Asks the browser for permission, subscribes, and registers the subscription with the server.
@@ -66,46 +63,10 @@ pub async fn mute(chat_id: Uuid, muted: bool) -> Result<ChatResponse, AppError> 
 }
 
 async fn subscribe_device(public_key: &str) -> Result<serde_json::Value, AppError> {
-    #[cfg(feature = "web")]
-    {
-        let answer =
-            js::enable(public_key).await.map_err(|e| AppError::bad_request("push_unavailable", js_message(&e)))?;
-        let text = answer.as_string().unwrap_or_default();
-        serde_json::from_str(&text).map_err(|e| AppError::network(format!("unexpected subscription: {e}")))
-    }
-    #[cfg(not(feature = "web"))]
-    {
-        let _ = public_key;
-        Err(AppError::network("no browser"))
-    }
+    let text = crate::browser::push::subscribe(public_key).await?;
+    serde_json::from_str(&text).map_err(|e| AppError::network(format!("unexpected subscription: {e}")))
 }
 
 async fn unsubscribe_device() -> Option<String> {
-    #[cfg(feature = "web")]
-    return js::disable().await.ok().and_then(|v| v.as_string());
-    #[cfg(not(feature = "web"))]
-    None
-}
-
-#[cfg(feature = "web")]
-fn js_message(error: &wasm_bindgen::JsValue) -> String {
-    js_sys::Reflect::get(error, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "Notifications could not be turned on.".to_owned())
-}
-
-#[cfg(feature = "web")]
-mod js {
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = parlorPush, js_name = state, catch)]
-        pub async fn state() -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorPush, js_name = enable, catch)]
-        pub async fn enable(public_key: &str) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorPush, js_name = disable, catch)]
-        pub async fn disable() -> Result<JsValue, JsValue>;
-    }
+    crate::browser::push::unsubscribe().await
 }

@@ -1,8 +1,6 @@
 //! UI primitives with no domain knowledge.
 pub mod avatar;
 pub mod dialog;
-pub mod document;
 pub mod form;
 pub mod navigation;
-pub mod shortcut;
 pub mod theme;

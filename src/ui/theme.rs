@@ -3,33 +3,14 @@
 
 use dioxus::prelude::*;
 
-#[cfg(feature = "web")]
-mod js {
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = parlorTheme, js_name = get, catch)]
-        pub fn get() -> Result<String, JsValue>;
-        #[wasm_bindgen(js_namespace = parlorTheme, js_name = set, catch)]
-        pub fn set(theme: &str) -> Result<(), JsValue>;
-    }
-}
-
 const CHOICES: [(&str, &str); 3] = [("system", "Match the system"), ("light", "Light"), ("dark", "Dark")];
 
 fn stored() -> String {
-    #[cfg(feature = "web")]
-    return js::get().unwrap_or_else(|_| "system".to_owned());
-    #[cfg(not(feature = "web"))]
-    "system".to_owned()
+    crate::browser::theme::get().unwrap_or_else(|| "system".to_owned())
 }
 
 fn store(theme: &str) {
-    #[cfg(feature = "web")]
-    let _ = js::set(theme);
-    #[cfg(not(feature = "web"))]
-    let _ = theme;
+    crate::browser::theme::set(theme);
 }
 
 #[component]

@@ -1,7 +1,8 @@
 //! Images waiting to be sent: each uploads as soon as it is picked, pasted or dropped, shows
 //! a local preview with a progress bar, and can be removed. The message goes once all are up.
 
-use crate::media::model::Media;
+use crate::browser::files::{self, File};
+use crate::media::model::{MAX_PER_MESSAGE, MAX_UPLOAD_BYTES, Media};
 use dioxus::prelude::*;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,9 +40,8 @@ pub fn clear(mut items: Signal<Vec<Attachment>>) {
     }
 }
 
-fn release(_preview: &str) {
-    #[cfg(feature = "web")]
-    let _ = web_sys::Url::revoke_object_url(_preview);
+fn release(preview: &str) {
+    files::release_preview(preview);
 }
 
 /// The previews above the message box.
@@ -78,65 +78,34 @@ pub fn AttachmentTray(items: Signal<Vec<Attachment>>) -> Element {
     }
 }
 
-#[cfg(feature = "web")]
-pub use web::{add_files, files_of_drop, files_of_input, files_of_paste};
-
-#[cfg(feature = "web")]
-mod web {
-    use super::*;
-    use crate::media::model::{MAX_PER_MESSAGE, MAX_UPLOAD_BYTES};
-    use dioxus::web::{WebEventExt, WebFileExt};
-    use wasm_bindgen::JsCast;
-
-    fn list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-        let Some(files) = files else { return Vec::new() };
-        (0..files.length()).filter_map(|i| files.get(i)).collect()
-    }
-
-    pub fn files_of_input(e: &FormEvent) -> Vec<web_sys::File> {
-        e.files().iter().filter_map(|f| f.get_web_file()).collect()
-    }
-
-    pub fn files_of_paste(e: &ClipboardEvent) -> Vec<web_sys::File> {
-        let event = e.data().as_web_event();
-        let clipboard = event.dyn_ref::<web_sys::ClipboardEvent>().and_then(|c| c.clipboard_data());
-        list(clipboard.and_then(|d| d.files()))
-    }
-
-    pub fn files_of_drop(e: &DragEvent) -> Vec<web_sys::File> {
-        let event = e.data().as_web_event();
-        list(event.data_transfer().and_then(|d| d.files()))
-    }
-
-    /// Starts uploading each file (up to five per message in all).
-    pub fn add_files(mut items: Signal<Vec<Attachment>>, files: Vec<web_sys::File>) {
-        for file in files {
-            if items.read().len() >= MAX_PER_MESSAGE {
-                break;
-            }
-            let key = (js_sys::Math::random() * 1e15) as u64;
-            let preview = web_sys::Url::create_object_url_with_blob(&file).unwrap_or_default();
-            // Said here at once instead of after sending 11 MB; the server checks again anyway.
-            let error = (file.size() > MAX_UPLOAD_BYTES as f64).then(|| "Images are at most 10 MB.".to_owned());
-            let start = error.is_none();
-            items.write().push(Attachment { key, name: file.name(), preview, progress: 0.0, media: None, error });
-            if !start {
-                continue;
-            }
-            spawn(async move {
-                let on_progress = move |p: f64| {
-                    if let Some(a) = items.write().iter_mut().find(|a| a.key == key) {
-                        a.progress = p;
-                    }
-                };
-                let result = crate::media::api::upload(file, on_progress).await;
-                if let Some(a) = items.write().iter_mut().find(|a| a.key == key) {
-                    match result {
-                        Ok(media) => a.media = Some(media),
-                        Err(e) => a.error = Some(e.message),
-                    }
-                }
-            });
+/// Starts uploading each file (up to five per message in all).
+pub fn add_files(mut items: Signal<Vec<Attachment>>, files: Vec<File>) {
+    for file in files {
+        if items.read().len() >= MAX_PER_MESSAGE {
+            break;
         }
+        let key = (crate::browser::random() * 1e15) as u64;
+        let preview = files::preview_url(&file);
+        // Said here at once instead of after sending 11 MB; the server checks again anyway.
+        let error = (file.size() > MAX_UPLOAD_BYTES as f64).then(|| "Images are at most 10 MB.".to_owned());
+        let start = error.is_none();
+        items.write().push(Attachment { key, name: file.name(), preview, progress: 0.0, media: None, error });
+        if !start {
+            continue;
+        }
+        spawn(async move {
+            let on_progress = move |p: f64| {
+                if let Some(a) = items.write().iter_mut().find(|a| a.key == key) {
+                    a.progress = p;
+                }
+            };
+            let result = crate::media::api::upload(file, on_progress).await;
+            if let Some(a) = items.write().iter_mut().find(|a| a.key == key) {
+                match result {
+                    Ok(media) => a.media = Some(media),
+                    Err(e) => a.error = Some(e.message),
+                }
+            }
+        });
     }
 }

@@ -9,24 +9,21 @@ use dioxus::prelude::*;
 pub fn AvatarPicker(name: String, url: Option<String>, label: String, on_uploaded: EventHandler<Media>) -> Element {
     let progress = use_signal(|| None::<f64>);
     let error = use_signal(|| None::<String>);
-    let on_pick = move |_e: FormEvent| {
-        #[cfg(feature = "web")]
-        {
-            let (mut progress, mut error) = (progress, error);
-            let Some(file) = crate::media::components::attachments::files_of_input(&_e).into_iter().next() else {
-                return;
-            };
-            error.set(None);
-            progress.set(Some(0.0));
-            spawn(async move {
-                let result = crate::media::api::upload(file, move |p| progress.set(Some(p))).await;
-                progress.set(None);
-                match result {
-                    Ok(media) => on_uploaded.call(media),
-                    Err(e) => error.set(Some(e.message)),
-                }
-            });
-        }
+    let on_pick = move |e: FormEvent| {
+        let (mut progress, mut error) = (progress, error);
+        let Some(file) = crate::browser::files::of_input(&e).into_iter().next() else {
+            return;
+        };
+        error.set(None);
+        progress.set(Some(0.0));
+        spawn(async move {
+            let result = crate::media::api::upload(file, move |p| progress.set(Some(p))).await;
+            progress.set(None);
+            match result {
+                Ok(media) => on_uploaded.call(media),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
     };
     rsx! {
         div { class: "avatar-picker",

@@ -1,3 +1,4 @@
+use crate::browser::files;
 use crate::chats::store::{ChatStore, Draft, Pending};
 use crate::media::components::attachments::{self, Attachment, AttachmentTray};
 use crate::media::model::ACCEPTED_TYPES;
@@ -133,8 +134,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
             ondrop: move |e: DragEvent| {
                 e.prevent_default();
                 dragging.set(false);
-                #[cfg(feature = "web")]
-                attachments::add_files(images, attachments::files_of_drop(&e));
+                attachments::add_files(images, files::of_drop(&e));
             },
             if !matches!(*store.draft.read(), Draft::Edit(_)) {
                 label { class: "action attach", title: "Attach images", "aria-label": "Attach images",
@@ -147,10 +147,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
                         multiple: true,
                         accept: ACCEPTED_TYPES,
                         "data-testid": "attach-input",
-                        onchange: move |_e: FormEvent| {
-                            #[cfg(feature = "web")]
-                            attachments::add_files(images, attachments::files_of_input(&_e));
-                        },
+                        onchange: move |e: FormEvent| attachments::add_files(images, files::of_input(&e)),
                     }
                 }
             }
@@ -164,14 +161,11 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 placeholder: "Write a message",
                 "aria-label": "Message",
                 value: "{text}",
-                onpaste: move |_e: ClipboardEvent| {
-                    #[cfg(feature = "web")]
-                    {
-                        let files = attachments::files_of_paste(&_e);
-                        if !files.is_empty() {
-                            _e.prevent_default();
-                            attachments::add_files(images, files);
-                        }
+                onpaste: move |e: ClipboardEvent| {
+                    let pasted = files::of_paste(&e);
+                    if !pasted.is_empty() {
+                        e.prevent_default();
+                        attachments::add_files(images, pasted);
                     }
                 },
                 oninput: move |e| {

@@ -74,7 +74,7 @@ pub fn MessageRow(
                     let this = press() + 1;
                     press.set(this);
                     spawn(async move {
-                        crate::ui::navigation::sleep_ms(LONG_PRESS_MS).await;
+                        crate::browser::sleep_ms(LONG_PRESS_MS).await;
                         if press() == this {
                             opened_at.set(chrono::Utc::now().timestamp_millis());
                             sheet.set(true);

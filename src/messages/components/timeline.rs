@@ -22,7 +22,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
     use_effect(move || {
         spawn(async move {
             loop {
-                crate::ui::navigation::sleep_ms(1_000).await;
+                crate::browser::sleep_ms(1_000).await;
                 let now = now_ms();
                 if store.typing.peek().values().any(|users| users.values().any(|until| *until <= now)) {
                     for users in store.typing.write().values_mut() {

@@ -1,5 +1,6 @@
 use super::SearchIn;
 use crate::app::Route;
+use crate::browser::sleep_ms;
 use crate::chats::components::short_time;
 use crate::chats::model::Chat;
 use crate::chats::store::ChatStore;
@@ -8,7 +9,7 @@ use crate::search::model::{DEFAULT_LIMIT, SearchResult, pieces};
 use crate::ui::avatar::Avatar;
 use crate::ui::dialog::Dialog;
 use crate::ui::form::ErrorBanner;
-use crate::ui::navigation::{reveal, sleep_ms};
+use crate::ui::navigation::reveal;
 use dioxus::prelude::*;
 use uuid::Uuid;
 

@@ -4,7 +4,7 @@ mod dialog;
 
 pub use dialog::SearchDialog;
 
-use crate::ui::shortcut::use_shortcut;
+use crate::browser::use_shortcut;
 use dioxus::prelude::*;
 use uuid::Uuid;
 

@@ -1,19 +1,18 @@
 //! Keyboard shortcuts that work wherever the focus is (even with nothing focused).
 
 use dioxus::prelude::*;
+use futures_util::StreamExt;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+type Listener = Closure<dyn FnMut(web_sys::KeyboardEvent)>;
 
 /// Calls `handler` when Ctrl+`key` (Cmd+`key` on a Mac) is pressed anywhere on the page,
 /// instead of the browser's own use of the keys. Installed when the caller mounts, removed
 /// when it unmounts.
-#[cfg(feature = "web")]
 pub fn use_shortcut(key: char, handler: Callback<()>) {
-    use futures_util::StreamExt;
-    use std::cell::RefCell;
-    use std::rc::Rc;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-
-    type Listener = Closure<dyn FnMut(web_sys::KeyboardEvent)>;
     let installed: Rc<RefCell<Option<Listener>>> = use_hook(|| Rc::new(RefCell::new(None)));
     let slot = installed.clone();
     use_hook(move || {
@@ -46,7 +45,3 @@ pub fn use_shortcut(key: char, handler: Callback<()>) {
         }
     });
 }
-
-/// Pages rendered on the server have no keyboard.
-#[cfg(not(feature = "web"))]
-pub fn use_shortcut(_key: char, _handler: Callback<()>) {}

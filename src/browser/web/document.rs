@@ -2,26 +2,19 @@
 //! without 'unsafe-eval', and Dioxus's web document sets the title by evaluating text; this
 //! one sets it through the DOM and hands everything else to the document it wraps.
 
-#[cfg(feature = "web")]
 use dioxus::prelude::*;
+use std::rc::Rc;
 
 /// Installs the document for everything below the caller (the app root).
-#[cfg(feature = "web")]
 pub fn use_csp_safe_document() {
-    use std::rc::Rc;
     use_hook(|| {
         let inner = document::document();
         provide_context(Rc::new(CspSafeDocument(inner)) as Rc<dyn document::Document>);
     });
 }
 
-#[cfg(not(feature = "web"))]
-pub fn use_csp_safe_document() {}
+struct CspSafeDocument(Rc<dyn document::Document>);
 
-#[cfg(feature = "web")]
-struct CspSafeDocument(std::rc::Rc<dyn document::Document>);
-
-#[cfg(feature = "web")]
 impl document::Document for CspSafeDocument {
     fn eval(&self, js: String) -> document::Eval {
         self.0.eval(js)
