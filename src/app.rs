@@ -1,6 +1,7 @@
 //! The root component and the routes. The static head (viewport, manifest, icons, pwa.js)
 //! is in index.html, which dx turns into the page template.
 
+use crate::ui::hydrated::use_hydrated;
 use crate::views::{
     AppShell, ChatPage, ContactsPage, GroupPage, HomePage, LoginPage, MessagePage, NotFoundPage, RegisterPage,
     SettingsPage,
@@ -37,10 +38,9 @@ const STYLES: Asset = asset!("/assets/main.css");
 
 #[component]
 pub fn App() -> Element {
-    // Flips once the WASM client has hydrated the page; browser tests wait for it.
     crate::browser::use_csp_safe_document();
-    let mut hydrated = use_signal(|| false);
-    use_effect(move || hydrated.set(true));
+    // Flips once the WASM client has hydrated the page; browser tests wait for it.
+    let hydrated = use_hydrated();
     rsx! {
         document::Title { "Parlor" }
         document::Stylesheet { href: STYLES }

@@ -2,5 +2,6 @@
 pub mod avatar;
 pub mod dialog;
 pub mod form;
+pub mod hydrated;
 pub mod navigation;
 pub mod theme;

@@ -7,6 +7,7 @@ use crate::messages::model::MessageBody;
 use crate::realtime::client::{new_client_id, send_frame};
 use crate::realtime::model::ClientFrame;
 use crate::realtime::model::ServerFrame;
+use crate::ui::hydrated::use_hydrated;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
@@ -19,8 +20,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
     let images = use_signal(Vec::<Attachment>::new);
     let mut dragging = use_signal(|| false);
     // Textareas hydrate poorly: the composer exists only once the app runs in the browser.
-    let mut hydrated = use_signal(|| false);
-    use_effect(move || hydrated.set(true));
+    let hydrated = use_hydrated();
 
     // Editing starts from the message's text.
     use_effect(move || {

@@ -5,6 +5,7 @@ use crate::chats::store::{ChatStore, now_ms};
 use crate::media::components::gallery::Gallery;
 use crate::messages::api;
 use crate::messages::model::Message;
+use crate::ui::hydrated::use_hydrated;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
@@ -15,8 +16,7 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
     let mut loading = use_signal(|| false);
     // Times depend on the viewer's clock and zone: told after hydration only, in places kept
     // for them from the start.
-    let mut hydrated = use_signal(|| false);
-    use_effect(move || hydrated.set(true));
+    let hydrated = use_hydrated();
     // Typing indicators lapse ~5 s after the last refresh: forget them on time. (An effect,
     // not a future: effects run only in the browser, where the sleep really waits.)
     use_effect(move || {
