@@ -1,5 +1,7 @@
 use super::Formatted;
-use super::message_row::MessageRow;
+use super::bubble::Receipts;
+use super::message_row::{MessageRow, Placement};
+use super::ticks::Ticks;
 use crate::chats::model::Chat;
 use crate::chats::store::{ChatStore, now_ms};
 use crate::media::components::gallery::Gallery;
@@ -80,15 +82,19 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
                 MessageRow {
                     key: "{m.id}",
                     message: m.clone(),
-                    mine: m.sender.id == me,
-                    first_of_run: i == 0 || messages[i - 1].sender.id != m.sender.id,
-                    show_sender: group && m.sender.id != me,
-                    ticks: if m.sender.id == me { ticks(&live, me, m.seq) } else { String::new() },
-                    readers: if m.sender.id == me && group { readers(&live, me, m.seq) } else { Vec::new() },
+                    place: Placement {
+                        mine: m.sender.id == me,
+                        first_of_run: i == 0 || messages[i - 1].sender.id != m.sender.id,
+                        show_sender: group && m.sender.id != me,
+                        highlighted: highlight == Some(m.id),
+                        day: (i == 0 || day_of(&messages[i - 1], hydrated()) != day_of(m, hydrated())).then(|| day_label(m, hydrated())),
+                    },
+                    receipts: (m.sender.id == me).then(|| Receipts {
+                        ticks: Ticks::of(&live, me, m.seq),
+                        readers: if group { readers(&live, me, m.seq) } else { Vec::new() },
+                    }),
                     hydrated: hydrated(),
                     can_moderate: group && live.members.iter().any(|x| x.user.id == me && (x.role == "owner" || x.role == "admin")),
-                    highlighted: highlight == Some(m.id),
-                    day: (i == 0 || day_of(&messages[i - 1], hydrated()) != day_of(m, hydrated())).then(|| day_label(m, hydrated())),
                 }
             }
             for p in pending {
@@ -104,26 +110,6 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
             }
         }
         p { class: "typing", "aria-live": "polite", "{typing}" }
-    }
-}
-
-/// "sent", "delivered", "read", or "seen by N" in groups.
-fn ticks(chat: &Chat, me: Uuid, seq: i64) -> String {
-    let others: Vec<_> = chat.members.iter().filter(|m| m.user.id != me).collect();
-    if others.is_empty() {
-        return "sent".to_owned();
-    }
-    let read = others.iter().filter(|m| m.last_read_seq >= seq).count();
-    let delivered = others.iter().filter(|m| m.last_delivered_seq >= seq).count();
-    if chat.kind == "group" && read > 0 && read < others.len() {
-        return format!("seen by {read}");
-    }
-    if read == others.len() {
-        "read".to_owned()
-    } else if delivered == others.len() {
-        "delivered".to_owned()
-    } else {
-        "sent".to_owned()
     }
 }
 
