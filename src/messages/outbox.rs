@@ -15,7 +15,7 @@ pub async fn run(mut store: ChatStore) {
     }
     let mut failures: u32 = 0;
     loop {
-        let head = store.pending.read().first().cloned();
+        let head = store.outbox.pending.read().first().cloned();
         let Some(next) = head else {
             sleep_ms(100).await;
             continue;
@@ -24,8 +24,8 @@ pub async fn run(mut store: ChatStore) {
         match api::send(next.chat_id, next.content.clone(), next.client_id.clone(), next.reply_to, media_ids).await {
             Ok(res) => {
                 failures = 0;
-                store.send_error.set(None);
-                store.pending.write().retain(|p| p.client_id != next.client_id);
+                store.outbox.send_error.set(None);
+                store.outbox.pending.write().retain(|p| p.client_id != next.client_id);
                 crate::offline::keep_outbox(store);
                 store.apply(ServerFrame::Ack { client_id: next.client_id, message: res.message });
             }
@@ -35,9 +35,9 @@ pub async fn run(mut store: ChatStore) {
                 sleep_ms((500 * 2u32.saturating_pow(failures.min(4))).min(8_000)).await;
             }
             Err(e) => {
-                store.pending.write().retain(|p| p.client_id != next.client_id);
+                store.outbox.pending.write().retain(|p| p.client_id != next.client_id);
                 crate::offline::keep_outbox(store);
-                store.send_error.set(Some(e.message));
+                store.outbox.send_error.set(Some(e.message));
             }
         }
     }

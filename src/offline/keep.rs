@@ -49,16 +49,16 @@ pub async fn run(store: ChatStore) {
 async fn reachable(store: ChatStore) -> bool {
     let mut waited = 0;
     while waited < PATIENCE_MS {
-        if *store.online.peek() {
+        if *store.link.online.peek() {
             return true;
         }
-        if *store.offline.peek() || !device::browser_online() {
+        if *store.link.offline.peek() || !device::browser_online() {
             return false;
         }
         sleep_ms(100).await;
         waited += 100;
     }
-    *store.online.peek()
+    *store.link.online.peek()
 }
 
 /// Messages written before a reload that never reached the server go out again, with the
@@ -68,7 +68,7 @@ fn restore_outbox(mut store: ChatStore, me: Uuid) {
     if saved.is_empty() {
         return;
     }
-    let mut pending = store.pending.write();
+    let mut pending = store.outbox.pending.write();
     for message in saved {
         if !pending.iter().any(|p| p.client_id == message.client_id) {
             pending.push(message);
@@ -79,15 +79,15 @@ fn restore_outbox(mut store: ChatStore, me: Uuid) {
 async fn restore(mut store: ChatStore, recent: &[Uuid]) {
     if let Some(chats) = device::load::<Vec<Chat>>(CHATS).await
         && !chats.is_empty()
-        && !*store.online.peek()
+        && !*store.link.online.peek()
     {
-        store.chats.set(chats);
+        store.list.chats.set(chats);
     }
     for chat in recent {
         let Some(view) = device::load::<ChatView>(&view_key(*chat)).await else { continue };
         store.fill(*chat, view.messages);
-        store.has_older.write().entry(*chat).or_insert(view.has_more);
-        if !store.members.peek().contains_key(chat) {
+        store.timelines.has_older.write().entry(*chat).or_insert(view.has_more);
+        if !store.timelines.members.peek().contains_key(chat) {
             store.seed_members(*chat, view.chat.members);
         }
     }
@@ -101,12 +101,12 @@ struct Written {
 }
 
 async fn keep(store: ChatStore, recent: &mut Vec<Uuid>, written: &mut Written) {
-    let chats = serde_json::to_string(&*store.chats.peek()).unwrap_or_default();
+    let chats = serde_json::to_string(&*store.list.chats.peek()).unwrap_or_default();
     if chats != written.chats {
         device::save_json(CHATS, &chats).await;
         written.chats = chats;
     }
-    let open = *store.open_chat.peek();
+    let open = *store.list.open_chat.peek();
     if let Some(open) = open
         && recent.first() != Some(&open)
     {
@@ -129,11 +129,12 @@ async fn keep(store: ChatStore, recent: &mut Vec<Uuid>, written: &mut Written) {
 }
 
 fn latest(store: ChatStore, chat_id: Uuid) -> Option<ChatView> {
-    let chat = store.chats.peek().iter().find(|c| c.id == chat_id).cloned()?;
-    let timelines = store.timelines.peek();
+    let chat = store.list.chats.peek().iter().find(|c| c.id == chat_id).cloned()?;
+    let timelines = store.timelines.messages.peek();
     let list = timelines.get(&chat_id)?;
     let messages = list[list.len().saturating_sub(KEPT_MESSAGES)..].to_vec();
-    let has_more = list.len() > KEPT_MESSAGES || store.has_older.peek().get(&chat_id).copied().unwrap_or(true);
+    let has_more =
+        list.len() > KEPT_MESSAGES || store.timelines.has_older.peek().get(&chat_id).copied().unwrap_or(true);
     Some(ChatView { chat, messages, has_more })
 }
 

@@ -26,7 +26,7 @@ pub async fn run(store: ChatStore) {
 /// nothing queued is lost to a reload, a closed tab or a crash a moment later.
 pub fn keep_outbox(store: ChatStore) {
     let me = store.me.peek().id;
-    if let (false, Ok(json)) = (me.is_nil(), serde_json::to_string(&*store.pending.peek())) {
+    if let (false, Ok(json)) = (me.is_nil(), serde_json::to_string(&*store.outbox.pending.peek())) {
         device::save_now(&device::outbox_key(me), &json);
     }
 }
@@ -38,9 +38,10 @@ pub async fn wipe() {
 
 /// A chat page built from what the device holds, for when the server cannot be asked.
 pub fn saved_view(store: ChatStore, chat_id: Uuid) -> Option<ChatView> {
-    let chat = store.chats.read().iter().find(|c| c.id == chat_id).cloned()?;
+    let chat = store.list.chats.read().iter().find(|c| c.id == chat_id).cloned()?;
     let messages = store
         .timelines
+        .messages
         .read()
         .get(&chat_id)
         .map(|list| list[list.len().saturating_sub(KEPT_MESSAGES)..].to_vec())
@@ -50,6 +51,6 @@ pub fn saved_view(store: ChatStore, chat_id: Uuid) -> Option<ChatView> {
 
 /// The same, found by a group's address.
 pub fn saved_group_view(store: ChatStore, slug: &str) -> Option<ChatView> {
-    let id = store.chats.read().iter().find(|c| c.slug.as_deref() == Some(slug)).map(|c| c.id)?;
+    let id = store.list.chats.read().iter().find(|c| c.slug.as_deref() == Some(slug)).map(|c| c.id)?;
     saved_view(store, id)
 }

@@ -44,17 +44,10 @@ pub async fn run(mut store: ChatStore) {
             if run_event_source(store).await {
                 attempt = 0;
             }
-        } else if let Some(mut socket) =
+        } else if let Some(socket) =
             crate::browser::location::websocket_url("/api/ws").and_then(|url| live::websocket(&url))
         {
-            let opened = pump(store, &mut socket, |socket| {
-                // Away while the tab is hidden, online when it shows again (one listener per tab).
-                page::watch_visibility(report_visibility);
-                socket.make_current();
-                report_visibility();
-            })
-            .await;
-            drop(socket);
+            let opened = run_websocket(store, socket).await;
             if opened {
                 attempt = 0;
                 never_opened = 0;
@@ -62,15 +55,27 @@ pub async fn run(mut store: ChatStore) {
                 never_opened += 1;
                 // Refused is not offline: only a server that cannot be reached at all is.
                 // (The health check is never cached.)
-                store.offline.set(!crate::browser::fetch::answers("/health").await);
+                store.link.offline.set(!crate::browser::fetch::answers("/health").await);
             }
         } else {
             never_opened += 1;
         }
-        store.online.set(false);
+        store.link.online.set(false);
         attempt = attempt.saturating_add(1);
         sleep_ms(backoff_ms(attempt)).await;
     }
+}
+
+/// Reads a WebSocket until it closes; returns whether it ever opened. The socket is detached
+/// (no longer the one frames are sent on) before this returns.
+async fn run_websocket(store: ChatStore, mut socket: Connection) -> bool {
+    pump(store, &mut socket, |socket| {
+        // Away while the tab is hidden, online when it shows again (one listener per tab).
+        page::watch_visibility(report_visibility);
+        socket.make_current();
+        report_visibility();
+    })
+    .await
 }
 
 /// Server-sent events: read-only (sends go over HTTP). Returns whether it ever opened.
@@ -88,8 +93,8 @@ async fn pump(mut store: ChatStore, link: &mut Connection, mut on_open: impl FnM
             Link::Open => {
                 opened = true;
                 on_open(link);
-                store.online.set(true);
-                store.offline.set(false);
+                store.link.online.set(true);
+                store.link.offline.set(false);
                 catch_up(store).await;
             }
             Link::Frame(text) => {
@@ -113,11 +118,11 @@ fn backoff_ms(attempt: u32) -> u32 {
 /// Everything missed while disconnected: the chat list, and each loaded chat after its last seq.
 async fn catch_up(mut store: ChatStore) {
     if let Ok(list) = crate::chats::api::list_chats().await {
-        store.chats.set(list.chats);
+        store.list.chats.set(list.chats);
     }
     *store.contacts.stale.write() += 1;
     let loaded: Vec<(uuid::Uuid, i64)> =
-        store.timelines.read().iter().map(|(chat, list)| (*chat, list.last().map_or(0, |m| m.seq))).collect();
+        store.timelines.messages.read().iter().map(|(chat, list)| (*chat, list.last().map_or(0, |m| m.seq))).collect();
     for (chat, mut after) in loaded {
         loop {
             let Ok(page) = crate::messages::api::after(chat, after).await else { break };

@@ -61,9 +61,9 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let mut seen_seq = use_signal(|| 0i64);
     use_effect(move || {
         if at_bottom()
-            && let Some(chat) = *store.open_chat.read()
+            && let Some(chat) = *store.list.open_chat.read()
         {
-            let newest = store.timelines.read().get(&chat).and_then(|l| l.last().map(|m| m.seq)).unwrap_or(0);
+            let newest = store.timelines.messages.read().get(&chat).and_then(|l| l.last().map(|m| m.seq)).unwrap_or(0);
             seen_seq.set(newest);
         }
     });
@@ -75,8 +75,8 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
             let chat_id = page.chat.id;
             store.merge(chat_id, page.messages.clone());
             store.seed_members(chat_id, page.chat.members.clone());
-            store.has_older.write().insert(chat_id, page.has_more);
-            store.open_chat.set(Some(chat_id));
+            store.timelines.has_older.write().insert(chat_id, page.has_more);
+            store.list.open_chat.set(Some(chat_id));
             // Frames that arrived between loading the page and having a timeline were not kept:
             // fetch whatever came after the page's newest message.
             let after = page.messages.last().map_or(0, |m| m.seq);
@@ -87,11 +87,13 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
             });
         }
     });
-    use_drop(move || store.open_chat.set(None));
+    use_drop(move || store.list.open_chat.set(None));
     // Everything on screen is read: tell the server whenever newer messages arrive.
     use_effect(move || {
-        let Some(chat) = *store.open_chat.read() else { return };
-        let Some(latest) = store.timelines.read().get(&chat).and_then(|l| l.last().map(|m| m.seq)) else { return };
+        let Some(chat) = *store.list.open_chat.read() else { return };
+        let Some(latest) = store.timelines.messages.read().get(&chat).and_then(|l| l.last().map(|m| m.seq)) else {
+            return;
+        };
         let (done_chat, done_seq) = *marked.peek();
         if done_chat == chat && done_seq >= latest {
             return;
@@ -112,7 +114,7 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
 
     let Some(page) = view else {
         crate::ui::navigation::not_found_status();
-        if *store.offline.read() {
+        if *store.link.offline.read() {
             return rsx! {
                 div { class: "empty-pane",
                     h1 { "Not saved on this device" }
@@ -133,9 +135,14 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let unseen = if at_bottom() {
         0
     } else {
-        store.timelines.read().get(&page.chat.id).map_or(0, |l| l.iter().filter(|m| m.seq > seen_seq()).count())
+        store
+            .timelines
+            .messages
+            .read()
+            .get(&page.chat.id)
+            .map_or(0, |l| l.iter().filter(|m| m.seq > seen_seq()).count())
     };
-    let newest = store.timelines.read().get(&page.chat.id).and_then(|l| l.last().map(|m| m.id));
+    let newest = store.timelines.messages.read().get(&page.chat.id).and_then(|l| l.last().map(|m| m.id));
     let title = page.chat.title(me);
     let peer = (page.chat.kind == "direct")
         .then(|| page.chat.members.iter().find(|m| m.user.id != me).map(|m| m.user.clone()))
@@ -143,7 +150,7 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
     let blocked = peer.as_ref().is_some_and(|p| store.contacts.book.read().has_blocked(p.id));
     // The chat list's copy of the other person follows presence frames; the page's is a snapshot.
     let live_peer = peer.as_ref().map(|p| {
-        let chats = store.chats.read();
+        let chats = store.list.chats.read();
         let listed =
             chats.iter().find(|c| c.id == page.chat.id).and_then(|c| c.members.iter().find(|m| m.user.id == p.id));
         listed.map_or_else(|| p.clone(), |m| m.user.clone())
@@ -181,7 +188,7 @@ fn ChatScreen(view: Option<ChatView>, highlight: Option<Uuid>) -> Element {
                     let data = e.data();
                     // Near the top (the far end of a reversed list): fetch earlier messages.
                     if data.scroll_top() + f64::from(data.scroll_height() - data.client_height()) < 150.0 {
-                        *store.want_older.write() += 1;
+                        *store.timelines.want_older.write() += 1;
                     }
                     let bottom = data.scroll_top() > -80.0;
                     if bottom != *at_bottom.peek() {

@@ -21,7 +21,7 @@ pub fn Shell(user: User, focus: Focus, sidebar: Element, children: Element) -> E
     };
     let store = use_context::<crate::chats::store::ChatStore>();
     let requests = store.contacts.incoming_count();
-    let offline = *store.offline.read();
+    let offline = *store.link.offline.read();
     let contacts_label = match requests {
         0 => "Contacts".to_owned(),
         1 => "Contacts (1 request)".to_owned(),

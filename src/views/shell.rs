@@ -32,10 +32,10 @@ pub fn AppShell() -> Element {
     });
     // Membership changed somewhere: fetch the list again.
     use_effect(move || {
-        if *store.stale.read() > 0 {
+        if *store.list.stale.read() > 0 {
             spawn(async move {
                 if let Ok(list) = list_chats().await {
-                    store.chats.set(list.chats);
+                    store.list.chats.set(list.chats);
                 }
             });
         }

@@ -21,6 +21,10 @@ pub enum Link {
     Closed,
 }
 
+/// The listeners both transports share (open, message), and the one that differs (close or error).
+type OnEvent = Closure<dyn FnMut()>;
+type OnMessage = Closure<dyn FnMut(MessageEvent)>;
+
 enum Transport {
     Socket(WebSocket),
     Events(EventSource),
@@ -31,7 +35,7 @@ pub struct Connection {
     transport: Transport,
     events: UnboundedReceiver<Link>,
     // Held, not read: the browser calls them until the connection is dropped.
-    _listeners: (Closure<dyn FnMut()>, Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut()>),
+    _listeners: (OnEvent, OnMessage, OnEvent),
 }
 
 impl Connection {
@@ -104,7 +108,7 @@ pub fn event_source(path: &str) -> Option<Connection> {
 }
 
 /// The open and message listeners both transports share: they feed the connection's events.
-fn listeners(tx: &UnboundedSender<Link>) -> (Closure<dyn FnMut()>, Closure<dyn FnMut(MessageEvent)>) {
+fn listeners(tx: &UnboundedSender<Link>) -> (OnEvent, OnMessage) {
     let open_tx = tx.clone();
     let on_open = Closure::<dyn FnMut()>::new(move || {
         let _ = open_tx.unbounded_send(Link::Open);

@@ -17,9 +17,10 @@ pub fn ChatList() -> Element {
         }
     });
     let me = store.me.read().id;
-    let current = *store.open_chat.read();
+    let current = *store.list.open_chat.read();
     let needle = filter().to_lowercase();
     let chats: Vec<_> = store
+        .list
         .chats
         .read()
         .iter()
@@ -42,7 +43,7 @@ pub fn ChatList() -> Element {
                 }
                 button { class: "btn btn-primary new-chat", r#type: "button", onclick: move |_| dialog.set(true), "New chat" }
             }
-            if !*store.online.read() && !*store.offline.read() {
+            if !*store.link.online.read() && !*store.link.offline.read() {
                 p { class: "link-status", role: "status", "Connecting…" }
             }
             if chats.is_empty() {

@@ -53,7 +53,7 @@ pub fn GroupPanel(chat_id: Uuid, on_close: EventHandler<()>) -> Element {
         spawn(async move {
             match action.await {
                 Ok(()) => {
-                    store.chats.write().retain(|c| c.id != chat_id);
+                    store.list.chats.write().retain(|c| c.id != chat_id);
                     on_close.call(());
                     navigator.push(Route::HomePage {});
                 }

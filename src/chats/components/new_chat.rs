@@ -23,8 +23,8 @@ pub fn NewChatDialog(on_close: EventHandler<()>) -> Element {
 
     let mut open = move |chat: crate::chats::model::Chat| {
         let id = chat.id;
-        if !store.chats.read().iter().any(|c| c.id == id) {
-            store.chats.write().insert(0, chat);
+        if !store.list.chats.read().iter().any(|c| c.id == id) {
+            store.list.chats.write().insert(0, chat);
         }
         on_close.call(());
         navigator.push(Route::ChatPage { id });

@@ -19,8 +19,8 @@ pub fn ContactList() -> Element {
             match crate::chats::api::open_direct(user.id).await {
                 Ok(res) => {
                     let id = res.chat.id;
-                    if !store.chats.read().iter().any(|c| c.id == id) {
-                        store.chats.write().insert(0, res.chat);
+                    if !store.list.chats.read().iter().any(|c| c.id == id) {
+                        store.list.chats.write().insert(0, res.chat);
                     }
                     navigator.push(Route::ChatPage { id });
                 }

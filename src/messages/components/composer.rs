@@ -24,7 +24,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
 
     // Editing starts from the message's text.
     use_effect(move || {
-        if let Draft::Edit(m) = &*store.draft.read() {
+        if let Draft::Edit(m) = &*store.outbox.draft.read() {
             text.set(m.content.clone());
         }
     });
@@ -33,7 +33,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
     // an edit is sent at once.
     // Images go with a new message or a reply, once every upload has finished.
     let ready = move || {
-        let editing = matches!(*store.draft.read(), Draft::Edit(_));
+        let editing = matches!(*store.outbox.draft.read(), Draft::Edit(_));
         let list = images.read();
         let has_images = !editing && !attachments::uploaded(&list).is_empty();
         !attachments::uploading(&list) && (MessageBody::parse(&text()).is_ok() || has_images)
@@ -43,12 +43,12 @@ pub fn Composer(chat_id: Uuid) -> Element {
             return;
         }
         let content = text();
-        let draft = store.draft.read().clone();
+        let draft = store.outbox.draft.read().clone();
         let media = if matches!(draft, Draft::Edit(_)) { Vec::new() } else { attachments::uploaded(&images.read()) };
         if !matches!(draft, Draft::Edit(_)) {
             attachments::clear(images);
         }
-        store.draft.set(Draft::New);
+        store.outbox.draft.set(Draft::New);
         text.set(String::new());
         send_frame(&ClientFrame::Typing { chat_id, typing: false });
         match draft {
@@ -56,12 +56,12 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 spawn(async move {
                     match api::edit(m.id, content).await {
                         Ok(res) => store.apply(ServerFrame::MessageEdited(res.message)),
-                        Err(e) => store.send_error.set(Some(e.message)),
+                        Err(e) => store.outbox.send_error.set(Some(e.message)),
                     }
                 });
             }
             Draft::Reply(m) => {
-                store.pending.write().push(Pending {
+                store.outbox.pending.write().push(Pending {
                     chat_id,
                     client_id: new_client_id(),
                     content,
@@ -71,7 +71,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 crate::offline::keep_outbox(store);
             }
             Draft::New => {
-                store.pending.write().push(Pending {
+                store.outbox.pending.write().push(Pending {
                     chat_id,
                     client_id: new_client_id(),
                     content,
@@ -91,20 +91,20 @@ pub fn Composer(chat_id: Uuid) -> Element {
         }
     };
     let mut cancel = move || {
-        if matches!(*store.draft.read(), Draft::Edit(_)) {
+        if matches!(*store.outbox.draft.read(), Draft::Edit(_)) {
             text.set(String::new());
         }
-        store.draft.set(Draft::New);
+        store.outbox.draft.set(Draft::New);
     };
 
     if !hydrated() {
         return rsx! { div { class: "composer placeholder" } };
     }
     rsx! {
-        if let Some(message) = store.send_error.read().clone() {
+        if let Some(message) = store.outbox.send_error.read().clone() {
             p { class: "banner banner-error composer-error", role: "alert", "{message}" }
         }
-        match store.draft.read().clone() {
+        match store.outbox.draft.read().clone() {
             Draft::Reply(m) => rsx! {
                 div { class: "draft-bar",
                     span { "Replying to " strong { "{m.sender.display_name}" } ": " span { class: "muted", {crate::messages::format::plain_text(&m.content).chars().take(80).collect::<String>()} } }
@@ -136,7 +136,7 @@ pub fn Composer(chat_id: Uuid) -> Element {
                 dragging.set(false);
                 attachments::add_files(images, files::of_drop(&e));
             },
-            if !matches!(*store.draft.read(), Draft::Edit(_)) {
+            if !matches!(*store.outbox.draft.read(), Draft::Edit(_)) {
                 label { class: "action attach", title: "Attach images", "aria-label": "Attach images",
                     svg { view_box: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true",
                         path { d: "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5", fill: "none", stroke: "currentColor", stroke_width: "1.8", stroke_linecap: "round" }

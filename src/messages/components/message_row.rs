@@ -149,9 +149,9 @@ fn Actions(message: Message, mine: bool, can_moderate: bool, sheet: Signal<bool>
                 }
             }
             button { r#type: "button", class: "action", "aria-label": "More reactions", "aria-expanded": picker(), onclick: move |_| picker.toggle(), "＋" }
-            button { r#type: "button", class: "action", onclick: move |_| store.draft.set(Draft::Reply(for_reply.clone())), "Reply" }
+            button { r#type: "button", class: "action", onclick: move |_| store.outbox.draft.set(Draft::Reply(for_reply.clone())), "Reply" }
             if mine {
-                button { r#type: "button", class: "action", onclick: move |_| store.draft.set(Draft::Edit(for_edit.clone())), "Edit" }
+                button { r#type: "button", class: "action", onclick: move |_| store.outbox.draft.set(Draft::Edit(for_edit.clone())), "Edit" }
             }
             if mine || can_moderate {
                 button {

@@ -26,8 +26,8 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
             loop {
                 crate::browser::sleep_ms(1_000).await;
                 let now = now_ms();
-                if store.typing.peek().values().any(|users| users.values().any(|until| *until <= now)) {
-                    for users in store.typing.write().values_mut() {
+                if store.typing.users.peek().values().any(|users| users.values().any(|until| *until <= now)) {
+                    for users in store.typing.users.write().values_mut() {
                         users.retain(|_, until| *until > now);
                     }
                 }
@@ -35,36 +35,36 @@ pub fn Timeline(chat: Chat, initial: Vec<Message>, initial_has_older: bool, high
         });
     });
     let me = store.me.read().id;
-    let messages = store.timelines.read().get(&chat.id).cloned().unwrap_or(initial);
-    let mut live = store.chats.read().iter().find(|c| c.id == chat.id).cloned().unwrap_or_else(|| chat.clone());
+    let messages = store.timelines.messages.read().get(&chat.id).cloned().unwrap_or(initial);
+    let mut live = store.list.chats.read().iter().find(|c| c.id == chat.id).cloned().unwrap_or_else(|| chat.clone());
     // The page's member list, kept current by receipts (the chat list omits group members).
-    if let Some(members) = store.members.read().get(&chat.id) {
+    if let Some(members) = store.timelines.members.read().get(&chat.id) {
         live.members = members.clone();
     }
-    let pending: Vec<_> = store.pending.read().iter().filter(|p| p.chat_id == chat.id).cloned().collect();
+    let pending: Vec<_> = store.outbox.pending.read().iter().filter(|p| p.chat_id == chat.id).cloned().collect();
     let group = chat.kind == "group";
     let typing = typing_names(&store, &live, me);
-    let has_older = store.has_older.read().get(&chat.id).copied().unwrap_or(initial_has_older);
+    let has_older = store.timelines.has_older.read().get(&chat.id).copied().unwrap_or(initial_has_older);
     let chat_id = chat.id;
     // One page of earlier messages, unless one is already on its way or there are none.
     let mut load_older = move || {
-        let oldest = store.timelines.peek().get(&chat_id).and_then(|l| l.first().map(|m| m.seq));
-        let more = store.has_older.peek().get(&chat_id).copied().unwrap_or(false);
+        let oldest = store.timelines.messages.peek().get(&chat_id).and_then(|l| l.first().map(|m| m.seq));
+        let more = store.timelines.has_older.peek().get(&chat_id).copied().unwrap_or(false);
         let Some(before) = oldest.filter(|_| more && !*loading.peek()) else { return };
         loading.set(true);
         spawn(async move {
             if let Ok(page) = api::before(chat_id, before).await {
                 store.merge(chat_id, page.messages);
-                store.has_older.write().insert(chat_id, page.has_more);
+                store.timelines.has_older.write().insert(chat_id, page.has_more);
             }
             loading.set(false);
         });
     };
     // Scrolling near the top asks for more (infinite scroll); the button does the same by hand.
     // Only requests made while this timeline is shown count (the store outlives chats).
-    let asked_before = use_hook(|| *store.want_older.peek());
+    let asked_before = use_hook(|| *store.timelines.want_older.peek());
     use_effect(move || {
-        if *store.want_older.read() > asked_before {
+        if *store.timelines.want_older.read() > asked_before {
             load_older();
         }
     });
@@ -145,7 +145,7 @@ fn readers(chat: &Chat, me: Uuid, seq: i64) -> Vec<String> {
 /// "Alice is typing…", "Alice and Bob are typing…", or nothing.
 fn typing_names(store: &ChatStore, chat: &Chat, me: Uuid) -> String {
     let now = now_ms();
-    let typing = store.typing.read();
+    let typing = store.typing.users.read();
     let Some(users) = typing.get(&chat.id) else { return String::new() };
     let names: Vec<String> = users
         .iter()

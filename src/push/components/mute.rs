@@ -10,7 +10,7 @@ pub const BELL_OFF: &str = "M4.3 3 3 4.3l4 4V11c0 2.3-1 3.8-2 4.9V17h11.7l3 3 1.
 #[component]
 pub fn MuteToggle(chat_id: Uuid) -> Element {
     let mut store = use_context::<ChatStore>();
-    let muted = store.chats.read().iter().find(|c| c.id == chat_id).is_some_and(|c| c.muted);
+    let muted = store.list.chats.read().iter().find(|c| c.id == chat_id).is_some_and(|c| c.muted);
     let label = if muted { "Unmute notifications" } else { "Mute notifications" };
     rsx! {
         button {
@@ -21,7 +21,7 @@ pub fn MuteToggle(chat_id: Uuid) -> Element {
             title: label,
             onclick: move |_| async move {
                 if let Ok(res) = client::mute(chat_id, !muted).await
-                    && let Some(chat) = store.chats.write().iter_mut().find(|c| c.id == chat_id)
+                    && let Some(chat) = store.list.chats.write().iter_mut().find(|c| c.id == chat_id)
                 {
                     chat.muted = res.chat.muted;
                 }
