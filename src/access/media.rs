@@ -11,17 +11,21 @@ use crate::platform::storage::Object;
 use uuid::Uuid;
 
 pub async fn may_view_media(state: &AppState, me: Uuid, id: Uuid) -> Result<bool, AppError> {
-    let Some(facts) = media::facts(state, id).await? else { return Ok(false) };
-    if facts.uploader_id == me || facts.user_avatar {
+    // Cheapest first: most fetches are of one's own uploads or of a chat's images.
+    let Some(origin) = media::origin(state, id).await? else { return Ok(false) };
+    if origin.uploader_id == me {
         return Ok(true);
     }
-    if let Some(message_id) = facts.message_id
+    if let Some(message_id) = origin.message_id
         && let Some(chat_id) = messages::chat_of(state, message_id).await?
         && chats::is_member(state, chat_id, me).await?
     {
         return Ok(true);
     }
-    for chat_id in facts.avatar_of_chats {
+    if media::is_user_avatar(state, id).await? {
+        return Ok(true);
+    }
+    for chat_id in media::avatar_of_chats(state, id).await? {
         if chats::is_member(state, chat_id, me).await? {
             return Ok(true);
         }

@@ -60,7 +60,7 @@ pub async fn load_chat_view(id: Uuid) -> Result<Option<ChatView>, ServerFnError>
     use crate::error::OrNotFound;
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
-    let found = crate::chats::server::service::get_chat(state, viewer.user_id, id).await.found()?;
+    let found = crate::chats::server::views::get_chat(state, viewer.user_id, id).await.found()?;
     let Some(chat) = found else { return Ok(None) };
     let page = history(state, viewer.user_id, id, Window::Latest, 50).await?;
     Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
@@ -72,7 +72,7 @@ pub async fn load_chat_around(id: Uuid, message: Uuid) -> Result<Option<ChatView
     use crate::error::OrNotFound;
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
-    let found = crate::chats::server::service::get_chat(state, viewer.user_id, id).await.found()?;
+    let found = crate::chats::server::views::get_chat(state, viewer.user_id, id).await.found()?;
     let Some(chat) = found else { return Ok(None) };
     let page = history(state, viewer.user_id, id, Window::Around(message), 50).await.found()?;
     Ok(page.map(|page| ChatView { chat, messages: page.messages, has_more: page.has_more }))
@@ -84,7 +84,7 @@ pub async fn load_group_view(slug: String) -> Result<Option<ChatView>, ServerFnE
     use crate::error::OrNotFound;
     use crate::messages::server::service::{Window, history};
     let state = &app.0;
-    let found = crate::chats::server::service::get_chat_by_slug(state, viewer.user_id, &slug).await.found()?;
+    let found = crate::chats::server::views::get_chat_by_slug(state, viewer.user_id, &slug).await.found()?;
     let Some(chat) = found else { return Ok(None) };
     let page = history(state, viewer.user_id, chat.id, Window::Latest, 50).await?;
     Ok(Some(ChatView { chat, messages: page.messages, has_more: page.has_more }))
@@ -94,5 +94,5 @@ pub async fn load_group_view(slug: String) -> Result<Option<ChatView>, ServerFnE
 #[get("/api/ui/chats", viewer: crate::platform::viewer::MaybeViewer, app: crate::platform::viewer::App)]
 pub async fn load_chats() -> Result<Vec<Chat>, ServerFnError> {
     let Some(viewer) = viewer.0 else { return Ok(Vec::new()) };
-    Ok(crate::chats::server::service::list_chats(&app.0, viewer.user_id).await?)
+    Ok(crate::chats::server::views::list_chats(&app.0, viewer.user_id).await?)
 }

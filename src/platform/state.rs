@@ -6,7 +6,7 @@ use super::config::{Secrets, Settings};
 use super::counters::Counters;
 use super::events::Events;
 use super::gates::ChatGates;
-use super::live::deliveries::Deliveries;
+use super::live::Live;
 use super::live::hub::Hub;
 use super::live::online::Online;
 use super::live::visibility::Visibility;
@@ -30,16 +30,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The reactions to what domains publish (registered at start).
     pub events: Arc<Events>,
-    /// Live connections of this instance.
-    pub hub: Arc<Hub>,
+    /// The live transport: connections here, leases across instances, delivery marks.
+    pub live: Live,
     /// One send at a time per chat on this instance, so messages are announced in seq order.
     pub send_gates: Arc<ChatGates>,
-    /// Delivery marks of this instance's connections, written once a second.
-    pub deliveries: Arc<Deliveries>,
-    /// Who is connected on any instance.
-    pub online: Arc<Online>,
-    /// Who has the app in view on any instance (they get no push).
-    pub visibility: Arc<Visibility>,
     /// Sends Web Push notifications.
     pub push: Arc<Pusher>,
     /// Image bytes: local disk or S3.
@@ -78,11 +72,8 @@ impl AppState {
             rate_limiter: Arc::new(rate_limiter),
             metrics: super::telemetry::metrics_handle(),
             events: Arc::default(),
-            hub: Hub::new(),
-            deliveries: Arc::default(),
+            live: Live { hub: Hub::new(), online, visibility, deliveries: Arc::default() },
             send_gates: Arc::default(),
-            online,
-            visibility,
             push,
             storage,
             media_permits: Arc::new(tokio::sync::Semaphore::new(settings_media_workers)),

@@ -60,7 +60,7 @@ impl Server {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         // Live connections never finish on their own: close them so clients reconnect elsewhere.
-        self.state.hub.close_all();
+        self.state.live.hub.close_all();
         self.task.await.context("server task")?.context("serving")?;
         Ok(())
     }
@@ -82,7 +82,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     if let Some(redis) = redis {
         // Take traffic once frames from the other instances arrive; if Redis is slow to
         // answer, serve anyway (live delivery across instances catches up when it does).
-        let subscribed = crate::platform::live::bus::start(state.hub.clone(), redis.client, redis.commands, channel);
+        let subscribed = crate::platform::live::bus::start(state.live.hub.clone(), redis.client, redis.commands, channel);
         if tokio::time::timeout(std::time::Duration::from_secs(5), subscribed).await.is_err() {
             tracing::warn!("no Redis subscription yet; starting without cross-instance live frames");
         }

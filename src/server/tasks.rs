@@ -6,8 +6,8 @@ use std::time::Duration;
 
 pub fn spawn_all(state: &AppState) {
     spawn_delivery_flush(state.clone());
-    state.online.clone().spawn_heartbeat(state.hub.clone());
-    state.visibility.clone().spawn_heartbeat(state.hub.clone());
+    state.live.online.clone().spawn_heartbeat(state.live.hub.clone());
+    state.live.visibility.clone().spawn_heartbeat(state.live.hub.clone());
     spawn_presence_sweep(state.clone());
     spawn_cleanup(state.clone());
 }
@@ -29,7 +29,7 @@ fn spawn_delivery_flush(state: AppState) {
 /// Every few seconds, people stored as online but connected nowhere become offline.
 fn spawn_presence_sweep(state: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(state.online.beat());
+        let mut tick = tokio::time::interval(state.live.online.beat());
         loop {
             tick.tick().await;
             if let Err(e) = crate::presence::server::service::sweep_vanished(&state).await {

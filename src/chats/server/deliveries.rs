@@ -16,7 +16,7 @@ use uuid::Uuid;
 /// of the messages it covers (a delivered tick is only ever shown on one's own messages), or
 /// to the whole chat after a history load. Returns how many positions moved.
 pub async fn flush(state: &AppState) -> Result<usize, AppError> {
-    let pending = state.deliveries.take();
+    let pending = state.live.deliveries.take();
     if pending.is_empty() {
         return Ok(0);
     }
@@ -26,7 +26,7 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
         Ok(moved) => moved,
         Err(e) => {
             // Kept for the next round: a mark only ever moves forward.
-            state.deliveries.restore(pending);
+            state.live.deliveries.restore(pending);
             return Err(e);
         }
     };

@@ -1,8 +1,9 @@
 //! Changing a group: its name and picture, who is in it and with which role, leaving and deleting.
 
 use super::repo;
+use super::views::view;
 use super::service::{
-    check_joiners, member_ids, membership, new_member, require_group, require_manager, role_of, view,
+    check_joiners, member_ids, membership, new_member, require_group, require_manager, role_of,
 };
 use crate::chats::model::*;
 use crate::error::AppError;

@@ -1,4 +1,4 @@
-//! Server side of chats: membership rules, queries and routes, and what members do in a chat
+//! Server side of chats: membership rules, views, queries and routes, and what members do in a chat
 //! besides writing (typing, read positions, delivery marks).
 pub mod activity;
 pub mod deliveries;
@@ -6,3 +6,4 @@ pub mod members;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod views;

@@ -1,6 +1,6 @@
 //! HTTP routes of chats: thin handlers over the chat service.
 
-use super::{members, service};
+use super::{members, service, views};
 use crate::chats::model::*;
 use crate::error::{AppError, ErrorBody};
 use crate::platform::extract::{ApiJson, ApiPath};
@@ -34,7 +34,7 @@ pub fn routes() -> Vec<ApiRoute> {
 /// The caller's chats, newest activity first.
 #[utoipa::path(get, path = "/api/chats", tag = "chats", responses((status = 200, body = ChatsResponse), (status = 401, body = ErrorBody)))]
 pub async fn list_chats(State(state): State<AppState>, viewer: Viewer) -> Result<Json<ChatsResponse>, AppError> {
-    Ok(Json(ChatsResponse { chats: service::list_chats(&state, viewer.user_id).await? }))
+    Ok(Json(ChatsResponse { chats: views::list_chats(&state, viewer.user_id).await? }))
 }
 
 /// Open the direct chat with a user: 201 when new, 200 with the existing one.
@@ -70,7 +70,7 @@ pub async fn get_chat(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ChatResponse>, AppError> {
-    Ok(Json(ChatResponse { chat: service::get_chat(&state, viewer.user_id, id).await? }))
+    Ok(Json(ChatResponse { chat: views::get_chat(&state, viewer.user_id, id).await? }))
 }
 
 /// A group by the slug in its URL.
@@ -81,7 +81,7 @@ pub async fn get_chat_by_slug(
     viewer: Viewer,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<ChatResponse>, AppError> {
-    Ok(Json(ChatResponse { chat: service::get_chat_by_slug(&state, viewer.user_id, &slug).await? }))
+    Ok(Json(ChatResponse { chat: views::get_chat_by_slug(&state, viewer.user_id, &slug).await? }))
 }
 
 /// Rename a group or change its picture (owner and admins).
@@ -118,7 +118,7 @@ pub async fn add_members(
     ApiJson(req): ApiJson<AddMembersRequest>,
 ) -> Result<Json<ChatResponse>, AppError> {
     members::add_members(&state, viewer.user_id, id, req).await?;
-    Ok(Json(ChatResponse { chat: service::get_chat(&state, viewer.user_id, id).await? }))
+    Ok(Json(ChatResponse { chat: views::get_chat(&state, viewer.user_id, id).await? }))
 }
 
 /// Remove someone from a group (owner and admins; admins cannot remove admins); yourself: leave it.
@@ -144,7 +144,7 @@ pub async fn change_role(
     ApiJson(req): ApiJson<UpdateMemberRequest>,
 ) -> Result<Json<ChatResponse>, AppError> {
     members::change_role(&state, viewer.user_id, id, user_id, req).await?;
-    Ok(Json(ChatResponse { chat: service::get_chat(&state, viewer.user_id, id).await? }))
+    Ok(Json(ChatResponse { chat: views::get_chat(&state, viewer.user_id, id).await? }))
 }
 
 /// Leave a group.

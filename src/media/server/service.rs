@@ -95,25 +95,24 @@ pub async fn store_upload(state: &AppState, me: Uuid, path: PathBuf) -> Result<M
     Ok(to_media(&model))
 }
 
-/// What the access rule needs to know about an image, if it exists.
-pub struct MediaFacts {
+/// Who uploaded an image and the message it was sent with, if it exists (for the access rule).
+pub struct Origin {
     pub uploader_id: Uuid,
-    /// The message it was sent with.
     pub message_id: Option<Uuid>,
-    /// Someone's profile picture (which anyone may see).
-    pub user_avatar: bool,
-    /// The groups whose picture it is.
-    pub avatar_of_chats: Vec<Uuid>,
 }
 
-pub async fn facts(state: &AppState, id: Uuid) -> Result<Option<MediaFacts>, AppError> {
-    let Some(m) = repo::find(&state.db, id).await? else { return Ok(None) };
-    Ok(Some(MediaFacts {
-        uploader_id: m.uploader_id,
-        message_id: m.message_id,
-        user_avatar: repo::is_user_avatar(&state.db, m.id).await?,
-        avatar_of_chats: repo::avatar_of_chats(&state.db, m.id).await?,
-    }))
+pub async fn origin(state: &AppState, id: Uuid) -> Result<Option<Origin>, AppError> {
+    Ok(repo::find(&state.db, id).await?.map(|m| Origin { uploader_id: m.uploader_id, message_id: m.message_id }))
+}
+
+/// Whether the image is someone's profile picture.
+pub async fn is_user_avatar(state: &AppState, id: Uuid) -> Result<bool, AppError> {
+    Ok(repo::is_user_avatar(&state.db, id).await?)
+}
+
+/// The groups whose picture the image is.
+pub async fn avatar_of_chats(state: &AppState, id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(repo::avatar_of_chats(&state.db, id).await?)
 }
 
 /// One variant of an image, with its content type. Who may see it is `access::media`'s rule:

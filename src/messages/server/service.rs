@@ -146,7 +146,7 @@ pub async fn history(
     // Catching up counts as delivery, like receiving the messages live (and is written with
     // the live marks, within a second, so loading history costs no write).
     if let Some(newest) = rows.iter().map(|m| m.seq).max() {
-        state.deliveries.caught_up(me, chat_id, newest);
+        state.live.deliveries.caught_up(me, chat_id, newest);
     }
     Ok(MessagesResponse { messages: assemble(state, me, rows).await?, has_more })
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 pub async fn report(state: &AppState, me: Uuid, status: &str) -> Result<(), AppError> {
     match PresenceStatus::parse(status) {
         Some(status @ (PresenceStatus::Online | PresenceStatus::Away)) => set(state, me, status).await,
-        Some(PresenceStatus::Offline) if !state.hub.is_online(me) => set(state, me, PresenceStatus::Offline).await,
+        Some(PresenceStatus::Offline) if !state.live.hub.is_online(me) => set(state, me, PresenceStatus::Offline).await,
         Some(PresenceStatus::Offline) => Ok(()),
         None => Err(AppError::bad_request("invalid_status", "Presence is online or away.")),
     }
@@ -34,7 +34,7 @@ pub async fn arrived(state: &AppState, user: Uuid, first_here: bool) {
     if !first_here {
         return;
     }
-    state.online.arrive(user).await;
+    state.live.online.arrive(user).await;
     if let Err(e) = set(state, user, PresenceStatus::Online).await {
         tracing::warn!(error = %e, "marking a user online");
     }
@@ -43,12 +43,12 @@ pub async fn arrived(state: &AppState, user: Uuid, first_here: bool) {
 /// A live connection of `user` closed: when it was their last one on every instance, they go
 /// offline with last seen now.
 pub async fn departed(state: &AppState, user: Uuid) {
-    if state.hub.is_online(user) {
+    if state.live.hub.is_online(user) {
         return;
     }
-    state.online.leave(user).await;
+    state.live.online.leave(user).await;
     // Still connected through another instance: still online.
-    if !state.online.online_elsewhere(user).await
+    if !state.live.online.online_elsewhere(user).await
         && let Err(e) = report(state, user, PresenceStatus::Offline.as_str()).await
     {
         tracing::warn!(error = %e, "marking a user offline");
@@ -59,11 +59,11 @@ pub async fn departed(state: &AppState, user: Uuid) {
 /// instance that died (or of this one, before a crash) would otherwise stay online.
 pub async fn sweep_vanished(state: &AppState) -> Result<usize, AppError> {
     let stored = repo::list_present(&state.db).await?;
-    let candidates: Vec<Uuid> = stored.into_iter().filter(|u| !state.hub.is_online(*u)).collect();
+    let candidates: Vec<Uuid> = stored.into_iter().filter(|u| !state.live.hub.is_online(*u)).collect();
     if candidates.is_empty() {
         return Ok(0);
     }
-    let vanished = state.online.held_nowhere(&candidates).await;
+    let vanished = state.live.online.held_nowhere(&candidates).await;
     for user in &vanished {
         report(state, *user, PresenceStatus::Offline.as_str()).await?;
     }

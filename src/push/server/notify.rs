@@ -63,7 +63,7 @@ async fn notify(state: &AppState, chat: &ChatRef, message: &Message) -> Result<(
         return Ok(());
     }
     let owners: Vec<Uuid> = subscriptions.iter().map(|s| s.user_id).collect::<HashSet<_>>().into_iter().collect();
-    let watching = state.visibility.visible_users(&state.hub, &owners).await;
+    let watching = state.live.visibility.visible_users(&state.live.hub, &owners).await;
     let private: HashSet<Uuid> = repo::list_private_users(&state.db, &owners).await?.into_iter().collect();
     let full = serde_json::to_vec(&payload(chat, message, true)).map_err(|_| AppError::internal())?;
     let bare = serde_json::to_vec(&payload(chat, message, false)).map_err(|_| AppError::internal())?;

@@ -26,20 +26,20 @@ pub struct Live {
 
 impl Live {
     pub async fn open(state: AppState, viewer: Viewer) -> Self {
-        let registration = state.hub.register(viewer.user_id, viewer.session_id);
+        let registration = state.live.hub.register(viewer.user_id, viewer.session_id);
         let conn_id = registration.guard.conn_id();
         // The request's session was checked before this registration, and a revocation in
         // between found no connection to close: look again now that it would find this one.
         match crate::auth::server::service::session_is_active(&state, viewer.session_id).await {
             Ok(true) => {}
-            Ok(false) => state.hub.close_session_here(viewer.user_id, viewer.session_id),
+            Ok(false) => state.live.hub.close_session_here(viewer.user_id, viewer.session_id),
             Err(e) => {
                 tracing::warn!(error = %e, "checking a new live connection's session; closing it");
-                state.hub.close_session_here(viewer.user_id, viewer.session_id);
+                state.live.hub.close_session_here(viewer.user_id, viewer.session_id);
             }
         }
         // A new connection shows the app until its client says the tab is hidden.
-        state.visibility.report(&state.hub, viewer.user_id, conn_id, true).await;
+        state.live.visibility.report(&state.live.hub, viewer.user_id, conn_id, true).await;
         presence::arrived(&state, viewer.user_id, registration.first).await;
         metrics::gauge!("live_connections").increment(1.0);
         Self {
@@ -59,7 +59,7 @@ impl Live {
     /// Remembers that a message reached this client.
     pub fn sent(&self, event: &Event) {
         if let Some(d) = event.delivers {
-            self.state.deliveries.received(self.viewer.user_id, d.chat_id, d.seq, d.sender_id);
+            self.state.live.deliveries.received(self.viewer.user_id, d.chat_id, d.seq, d.sender_id);
         }
     }
 
@@ -94,7 +94,7 @@ impl Live {
             ClientFrame::Typing { chat_id, typing } => activity::typing(state, me, chat_id, typing).await,
             ClientFrame::Presence { status } => {
                 if let visible @ ("online" | "away") = status.as_str() {
-                    state.visibility.report(&state.hub, me, self.conn_id, visible == "online").await;
+                    state.live.visibility.report(&state.live.hub, me, self.conn_id, visible == "online").await;
                 }
                 presence::report(state, me, &status).await
             }
@@ -112,7 +112,7 @@ impl Drop for Live {
         let (state, user, conn) = (self.state.clone(), self.viewer.user_id, self.conn_id);
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                state.visibility.hide(user, conn).await;
+                state.live.visibility.hide(user, conn).await;
                 presence::departed(&state, user).await;
             });
         }

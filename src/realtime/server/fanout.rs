@@ -20,13 +20,13 @@ impl Reaction for Fanout {
         // A signed-out device's connections get `session.revoked` and close, on every instance.
         if let Event::SessionsRevoked { user_id, sessions } = event {
             for session in sessions {
-                state.hub.close_session(*user_id, *session);
+                state.live.hub.close_session(*user_id, *session);
             }
             return Ok(());
         }
         for (to, frame) in frames(state, event).await? {
             if !to.is_empty() {
-                state.hub.send(&to, &frame);
+                state.live.hub.send(&to, &frame);
             }
         }
         Ok(())

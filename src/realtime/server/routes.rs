@@ -144,7 +144,7 @@ pub async fn events(
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let live = Live::open(state.clone(), viewer.clone()).await;
     let (backlog, resync) = match last_id {
-        Some(id) => match state.hub.replay_since(viewer.user_id, id) {
+        Some(id) => match state.live.hub.replay_since(viewer.user_id, id) {
             Some(missed) => (missed, false),
             None => (Vec::new(), true),
         },
