@@ -82,7 +82,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<Server> {
     if let Some(redis) = redis {
         // Take traffic once frames from the other instances arrive; if Redis is slow to
         // answer, serve anyway (live delivery across instances catches up when it does).
-        let subscribed = crate::platform::live::bus::start(state.live.hub.clone(), redis.client, redis.commands, channel);
+        let subscribed =
+            crate::platform::live::bus::start(state.live.hub.clone(), redis.client, redis.commands, channel);
         if tokio::time::timeout(std::time::Duration::from_secs(5), subscribed).await.is_err() {
             tracing::warn!("no Redis subscription yet; starting without cross-instance live frames");
         }

@@ -1,10 +1,8 @@
 //! Changing a group: its name and picture, who is in it and with which role, leaving and deleting.
 
 use super::repo;
+use super::service::{check_joiners, member_ids, membership, new_member, require_group, require_manager, role_of};
 use super::views::view;
-use super::service::{
-    check_joiners, member_ids, membership, new_member, require_group, require_manager, role_of,
-};
 use crate::chats::model::*;
 use crate::error::AppError;
 use crate::platform::events::Event;

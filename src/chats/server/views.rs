@@ -7,7 +7,7 @@ use crate::auth::server::service::users_by_ids;
 use crate::chats::model::*;
 use crate::error::AppError;
 use crate::messages::model::MessagePreview;
-use crate::platform::entity::{chat, message};
+use crate::platform::entity::{chat, chat_member, message};
 use crate::platform::state::AppState;
 use crate::presence::server::rule::{self as presence, PresenceFilter};
 use uuid::Uuid;
@@ -101,4 +101,3 @@ pub fn preview(m: &message::Model) -> MessagePreview {
         created_at: m.created_at,
     }
 }
-

@@ -36,7 +36,7 @@ pub async fn search_messages(
     let mut chat_views = HashMap::new();
     for chat_id in rows.iter().map(|m| m.chat_id) {
         if let Entry::Vacant(slot) = chat_views.entry(chat_id) {
-            slot.insert(chats::get_chat(state, me, chat_id).await?);
+            slot.insert(crate::chats::server::views::get_chat(state, me, chat_id).await?);
         }
     }
     let found = messages::assemble(state, me, rows).await?;
