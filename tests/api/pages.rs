@@ -57,3 +57,25 @@ async fn a_chat_the_visitor_is_not_in_is_a_404_page_without_its_content() {
     let html = owner.get(app.url(&format!("/chats/{chat}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("the cake is a lie"));
 }
+
+/// A signed-in visit to the sign-in page goes to `next` only when it is a local path that a
+/// browser reads the same way; anything else goes home, and nothing answers 500.
+#[tokio::test]
+async fn signed_in_visits_to_sign_in_go_to_local_paths_only() {
+    let app = spawn_app().await;
+    app.register("nexter", "password123").await;
+    let browser = app.browser();
+    assert_eq!(app.login_with(&browser, "nexter", "password123").await.status(), 200);
+    for (next, expected) in [
+        ("%2Fsettings", "/settings"),
+        ("/%09/evil.example", "/"),
+        ("/%0A", "/"),
+        ("/%0D%0ASet-Cookie:%20x=1", "/"),
+        ("//evil.example", "/"),
+        ("/g/%C3%A9t%C3%A9", "/g/%C3%A9t%C3%A9"),
+    ] {
+        let res = browser.get(app.url(&format!("/login?next={next}"))).send().await.unwrap();
+        assert_eq!(res.status(), 303, "next={next}");
+        assert_eq!(res.headers()["location"], expected, "next={next}");
+    }
+}

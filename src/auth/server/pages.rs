@@ -29,13 +29,20 @@ pub async fn guard_pages(viewer: MaybeViewer, request: Request, next: Next) -> R
 }
 
 /// The `next` query parameter when it is a local path; "/" otherwise (no open redirects).
+/// Browsers drop tabs and line breaks from a URL before reading it, so `/\t/evil.example`
+/// would become `//evil.example`: a path with any control character is refused. Letters
+/// beyond ASCII are sent percent-encoded, as a `Location` header must be.
 pub fn safe_next(query: Option<&str>) -> String {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "next")
         .map(|(_, value)| value.into_owned())
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.chars().any(|c| c == '\\' || c.is_control()))
+        .map(|p| percent_encoding::utf8_percent_encode(&p, NOT_ASCII).to_string())
         .unwrap_or_else(|| "/".to_owned())
 }
+
+/// Only what a header cannot carry as it is: every byte beyond ASCII.
+const NOT_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS;
 
 fn encode(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -52,6 +59,23 @@ mod tests {
         assert_eq!(safe_next(Some("next=https://evil.example")), "/");
         assert_eq!(safe_next(Some("next=//evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn next_refuses_what_a_browser_would_read_as_another_site() {
+        // A browser strips the tab and goes to //evil.example.
+        assert_eq!(safe_next(Some("next=/%09/evil.example")), "/");
+        assert_eq!(safe_next(Some("next=/%0A/evil.example")), "/");
+        assert_eq!(safe_next(Some("next=/%0D%0ALocation:%20https://evil.example")), "/");
+        assert_eq!(safe_next(Some("next=/%00")), "/");
+        assert_eq!(safe_next(Some("next=/%5C%5Cevil.example")), "/");
+    }
+
+    #[test]
+    fn next_with_letters_beyond_ascii_is_a_valid_location() {
+        let next = safe_next(Some("next=/g/%C3%A9t%C3%A9"));
+        assert_eq!(next, "/g/%C3%A9t%C3%A9");
+        assert!(axum::http::HeaderValue::from_str(&next).is_ok());
     }
 
     #[test]
