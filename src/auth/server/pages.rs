@@ -42,7 +42,7 @@ pub fn safe_next(query: Option<&str>) -> String {
 }
 
 /// Only what a header cannot carry as it is: every byte beyond ASCII.
-const NOT_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS;
+const NOT_ASCII: &percent_encoding::AsciiSet = percent_encoding::CONTROLS;
 
 fn encode(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC).to_string()

@@ -19,7 +19,9 @@ pub struct Receipts {
 
 /// Adds your reaction, or takes it back if it is yours already; the live frame updates the row.
 pub fn toggle_reaction(message_id: Uuid, emoji: String, mine_already: bool) {
-    spawn(async move {
+    // Not tied to the calling component: the picker that calls this closes at once, and a
+    // task of its scope would be dropped with it before the request went out.
+    dioxus::core::spawn_forever(async move {
         let _ = if mine_already { api::unreact(message_id, &emoji).await } else { api::react(message_id, emoji).await };
     });
 }

@@ -159,7 +159,8 @@ fn Actions(message: Message, mine: bool, can_moderate: bool, sheet: Signal<bool>
                     class: if confirm_delete() { "action danger" } else { "action" },
                     onclick: move |_| {
                         if confirm_delete() {
-                            spawn(async move { let _ = api::delete(id).await; });
+                            // The toolbar goes with the deleted message: the request must outlive it.
+                            dioxus::core::spawn_forever(async move { let _ = api::delete(id).await; });
                             confirm_delete.set(false);
                         } else {
                             confirm_delete.set(true);
