@@ -62,7 +62,7 @@ pub async fn flush(state: &AppState) -> Result<usize, AppError> {
 /// receipt kept to the mover's own devices costs nothing, one shown across a block leaks.
 async fn closed_by_block(state: &AppState, chat_id: Uuid, user: Uuid) -> bool {
     match chats::joined(state, chat_id, user).await {
-        Ok((chat, _)) => chats::ensure_can_send(state, &chat, user).await.is_err(),
+        Ok((chat, _)) => !chats::can_send(state, &chat, user).await.unwrap_or(false),
         Err(_) => true,
     }
 }

@@ -161,13 +161,17 @@ pub async fn open_direct(state: &AppState, me: Uuid, other: Uuid) -> Result<(boo
     Ok((true, view(state, me, chat, true).await?))
 }
 
+/// The other person of a direct chat; None for a group (or a direct chat left alone).
+async fn other_in_direct(state: &AppState, chat: &ChatRef, me: Uuid) -> Result<Option<Uuid>, AppError> {
+    if chat.kind != ChatKind::Direct {
+        return Ok(None);
+    }
+    Ok(member_ids(state, chat.id).await?.into_iter().find(|u| *u != me))
+}
+
 /// Refuses sending into a direct chat when either person blocked the other; groups are unaffected.
 pub async fn ensure_can_send(state: &AppState, chat: &ChatRef, me: Uuid) -> Result<(), AppError> {
-    if chat.kind != ChatKind::Direct {
-        return Ok(());
-    }
-    let other = member_ids(state, chat.id).await?.into_iter().find(|u| *u != me);
-    match other {
+    match other_in_direct(state, chat, me).await? {
         Some(other) => crate::contacts::server::service::ensure_can_message(state, me, other).await,
         None => Ok(()),
     }
@@ -176,11 +180,7 @@ pub async fn ensure_can_send(state: &AppState, chat: &ChatRef, me: Uuid) -> Resu
 /// Whether `me` may send into the chat, for what a block silences rather than refuses
 /// (typing, reads). A database that does not answer is an error, never a "no".
 pub async fn can_send(state: &AppState, chat: &ChatRef, me: Uuid) -> Result<bool, AppError> {
-    if chat.kind != ChatKind::Direct {
-        return Ok(true);
-    }
-    let other = member_ids(state, chat.id).await?.into_iter().find(|u| *u != me);
-    match other {
+    match other_in_direct(state, chat, me).await? {
         Some(other) => Ok(crate::contacts::server::service::block_between(state, me, other).await?.is_none()),
         None => Ok(true),
     }

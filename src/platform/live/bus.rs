@@ -5,7 +5,8 @@
 //! subscriber retries with backoff; once it is back, this instance closes its live connections
 //! so every client reconnects and catches up from the database by seq.
 
-use super::hub::{Hub, Outbound};
+use super::hub::Hub;
+use super::wire::Outbound;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

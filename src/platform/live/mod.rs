@@ -7,6 +7,7 @@ pub mod hub;
 pub mod leases;
 pub mod online;
 pub mod visibility;
+pub mod wire;
 
 use std::sync::Arc;
 
